@@ -1,0 +1,102 @@
+// Lint rules, including the folder import rules of ../shared/DESIGN.md ("Folder layout and import rules").
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const layer = (name) => [`**/${name}/*`, `**/${name}/**`, `**/${name}`];
+const forbid = (message, ...names) => ({ group: names.flatMap(layer), message });
+
+/** Folders and what each may not import (everything not listed is allowed). Nothing imports src/cli. */
+const noCli = forbid('Nothing imports src/cli.', 'cli');
+const importRules = [
+  { files: ['src/**/*.ts'], ignores: ['src/cli/**'], patterns: [noCli] },
+  {
+    files: ['src/schema/**/*.ts'],
+    patterns: [
+      { group: ['../*', '../**'], message: 'src/schema is a leaf: it imports nothing else in src/.' },
+      { group: ['node:*'], message: 'src/schema is pure: no node: built-ins.' },
+    ],
+  },
+  {
+    files: ['src/protocols/**/*.ts'],
+    patterns: [
+      forbid(
+        'src/protocols may import src/schema and sibling protocols only.',
+        'decode',
+        'capture',
+        'pipeline',
+        'replay',
+        'dissector',
+        'fuzz',
+        'docs',
+      ),
+      { group: ['node:*'], message: 'protocols are data.' },
+      noCli,
+    ],
+  },
+  {
+    files: ['src/decode/**/*.ts'],
+    patterns: [
+      forbid(
+        'src/decode imports src/schema only (protocols are passed in).',
+        'protocols',
+        'capture',
+        'pipeline',
+        'replay',
+        'dissector',
+        'fuzz',
+        'docs',
+      ),
+      noCli,
+    ],
+  },
+  {
+    files: ['src/capture/**/*.ts'],
+    patterns: [
+      forbid(
+        'src/capture is protocol-agnostic: node: built-ins only.',
+        'schema',
+        'protocols',
+        'decode',
+        'pipeline',
+        'replay',
+        'dissector',
+        'fuzz',
+        'docs',
+      ),
+      noCli,
+    ],
+  },
+  {
+    files: ['src/pipeline/**/*.ts'],
+    patterns: [
+      forbid(
+        'src/pipeline composes schema, protocols, decode and capture only.',
+        'replay',
+        'dissector',
+        'fuzz',
+        'docs',
+      ),
+      noCli,
+    ],
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist-check/**', 'node_modules/**', 'dissectors/**', 'captures/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  ...importRules.map(({ files, ignores, patterns }) => ({
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
+);

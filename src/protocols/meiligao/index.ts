@@ -1,0 +1,2 @@
+export { meiligao, meiligaoFrame } from './frame.js';
+export * from './commands.js';

@@ -1,0 +1,205 @@
+// Facts every backend derives from a schema the same way: field paths, fixed sizes, and which
+// characters can start a node (so text tokens know where they stop).
+import type { FrameType, Node, Protocol } from './nodes.js';
+
+/** Byte size of a node when it does not depend on the data; undefined otherwise. */
+export function fixedSize(n: Node): number | undefined {
+  switch (n.kind) {
+    case 'uint':
+    case 'bcd':
+      return n.size;
+    case 'bytes':
+      return typeof n.size === 'number' ? n.size : undefined;
+    case 'lit':
+      return n.value.length;
+    case 'oneOf': {
+      const lengths = new Set(Object.keys(n.values).map((k) => k.length));
+      return lengths.size === 1 ? [...lengths][0] : undefined;
+    }
+    case 'computed':
+      return 0;
+    case 'struct': {
+      if (n.sep !== undefined) return undefined;
+      let total = 0;
+      for (const f of Object.values(n.fields)) {
+        const s = fixedSize(f);
+        if (s === undefined) return undefined;
+        total += s;
+      }
+      return total;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Characters that can start a node. `any`: a token can start with anything; `nullable`: may be empty. */
+export interface First {
+  readonly chars: string;
+  readonly any: boolean;
+  readonly nullable: boolean;
+}
+
+const EMPTY: First = { chars: '', any: false, nullable: true };
+const union = (a: string, b: string) => [...new Set(a + b)].join('');
+
+export function firstOf(n: Node): First {
+  switch (n.kind) {
+    case 'lit':
+      return { chars: n.value.slice(0, 1), any: false, nullable: n.value.length === 0 };
+    case 'oneOf':
+      return {
+        chars: union(
+          '',
+          Object.keys(n.values)
+            .map((k) => k.slice(0, 1))
+            .join(''),
+        ),
+        any: false,
+        nullable: Object.keys(n.values).some((k) => k === ''),
+      };
+    case 'token':
+      return n.quoted === 'always'
+        ? { chars: '"', any: false, nullable: false }
+        : { chars: '', any: true, nullable: true };
+    case 'computed':
+      return EMPTY;
+    case 'optional':
+      return { ...firstOf(n.node), nullable: true };
+    case 'line': {
+      const f = firstOf(n.node);
+      return { chars: union(f.chars, '\r\n'), any: f.any, nullable: f.nullable };
+    }
+    case 'repeat': {
+      const f = firstOf(n.node);
+      return { ...f, nullable: f.nullable || (n.min ?? 0) === 0 };
+    }
+    case 'struct':
+      return n.lead
+        ? { chars: n.lead.slice(0, 1), any: false, nullable: false }
+        : firstOfSequence(Object.values(n.fields), n.sep);
+    case 'switch':
+    case 'choice': {
+      const alts =
+        n.kind === 'switch'
+          ? [...Object.values(n.cases), ...(n.default ? [n.default] : [])]
+          : Object.values(n.variants);
+      return alts
+        .map(firstOf)
+        .reduce(
+          (a, b) => ({
+            chars: union(a.chars, b.chars),
+            any: a.any || b.any,
+            nullable: a.nullable || b.nullable,
+          }),
+          { chars: '', any: false, nullable: false },
+        );
+    }
+    default:
+      // binary nodes: any byte can start them
+      return { chars: '', any: true, nullable: false };
+  }
+}
+
+export function firstOfSequence(nodes: readonly Node[], sep?: string): First {
+  let chars = '';
+  for (let i = 0; i < nodes.length; i++) {
+    const f = firstOf(nodes[i]!);
+    chars = union(chars, f.chars);
+    if (f.any) return { chars, any: true, nullable: false };
+    if (!f.nullable) return { chars, any: false, nullable: false };
+    if (sep !== undefined && i + 1 < nodes.length)
+      return { chars: union(chars, sep), any: false, nullable: false };
+  }
+  return { chars, any: false, nullable: true };
+}
+
+/**
+ * The stop characters of the field at `index` of a struct: what can follow it. A separator stops every
+ * field; otherwise the following siblings (through nullable ones) and, past the end, the outer stops.
+ */
+export function stopsAfter(
+  nodes: readonly Node[],
+  index: number,
+  sep: string | undefined,
+  outer: string,
+): string {
+  if (sep !== undefined) return union(sep, outer);
+  let stops = '';
+  for (let i = index + 1; i < nodes.length; i++) {
+    const f = firstOf(nodes[i]!);
+    stops = union(stops, f.chars);
+    if (!f.nullable) return stops;
+  }
+  return union(stops, outer);
+}
+
+// ---- paths --------------------------------------------------------------------------------------
+
+export interface FieldInfo {
+  /** Dotted name: JSON key, Wireshark filter name, docs anchor, fuzz target. */
+  readonly path: string;
+  readonly node: Node;
+  readonly frameType: FrameType;
+  /** Depth below the frame root, for indented listings. */
+  readonly depth: number;
+}
+
+export function rootPath(protocol: Protocol, frameType: FrameType): string {
+  return frameType.segment ? `${protocol.name}.${frameType.segment}` : protocol.name;
+}
+
+/**
+ * The key (in values) and path segment of one case of a switch or variant of a choice: its `label`,
+ * else the variant key (choice) or the switch's own member key (switch; the case key at a frame root).
+ */
+export function altLabel(owner: Node, key: string, child: Node, memberKey: string | undefined): string {
+  if (child.label !== undefined) return child.label;
+  if (owner.kind === 'switch' && memberKey !== undefined) return memberKey;
+  return key;
+}
+
+/** Every field of every frame type, parents before children, in wire order. */
+export function listFields(protocol: Protocol): FieldInfo[] {
+  const out: FieldInfo[] = [];
+  for (const frameType of protocol.frames) {
+    const visit = (n: Node, path: string, depth: number, memberKey: string | undefined): void => {
+      switch (n.kind) {
+        case 'struct':
+          out.push({ path, node: n, frameType, depth });
+          for (const [key, child] of Object.entries(n.fields)) {
+            // A switch or choice member is transparent: its cases sit beside the member's siblings.
+            if (child.kind === 'switch' || child.kind === 'choice') visit(child, path, depth + 1, key);
+            else visit(child, `${path}.${key}`, depth + 1, undefined);
+          }
+          return;
+        case 'optional':
+        case 'line':
+          return visit(n.node, path, depth, memberKey);
+        case 'repeat':
+          out.push({ path, node: n, frameType, depth });
+          return visit(n.node, path, depth, memberKey);
+        case 'switch':
+        case 'choice':
+          // A case that is itself a switch or choice is flattened into this one.
+          for (const [key, child] of alternatives(n)) {
+            if (child.kind === 'switch' || child.kind === 'choice') visit(child, path, depth, memberKey);
+            else visit(child, `${path}.${altLabel(n, key, child, memberKey)}`, depth, undefined);
+          }
+          return;
+        default:
+          out.push({ path, node: n, frameType, depth });
+      }
+    };
+    visit(frameType.node, rootPath(protocol, frameType), 0, undefined);
+  }
+  return out;
+}
+
+/** Cases of a switch (default keyed '$default') or variants of a choice, in declaration order. */
+export function alternatives(n: Node): [string, Node][] {
+  if (n.kind === 'choice') return Object.entries(n.variants);
+  if (n.kind === 'switch')
+    return [...Object.entries(n.cases), ...(n.default ? [['$default', n.default] as [string, Node]] : [])];
+  return [];
+}
