@@ -229,7 +229,7 @@ export type Pattern = readonly PatternAtom[];
 /**
  * How a stream is cut into frames. `length`: a magic, then a length field counting the whole frame
  * (its offset and the fixed overhead are computed from the schema). `delimited`: from a start pattern
- * to an end marker. `line`: one frame per line.
+ * to an end marker. `line`: one frame per line. `fixed`: known sizes.
  */
 export type Framing =
   | {
@@ -255,6 +255,12 @@ export type Framing =
       readonly kind: 'line';
       readonly start?: readonly Pattern[];
       readonly max: number;
+    }
+  | {
+      /** Fixed-size frames; with several sizes, the one followed by a frame start or line end wins. */
+      readonly kind: 'fixed';
+      readonly start: readonly Pattern[];
+      readonly sizes: readonly number[];
     };
 
 export interface FrameType {
