@@ -296,11 +296,22 @@ class Encoder {
     }
     if (n.lead !== undefined) this.w.text(n.lead);
     let emitted = 0;
+    let skipped: string | undefined;
     for (const [key, child] of Object.entries(n.fields)) {
       if (child.kind === 'computed') continue;
       const transparent = child.kind === 'switch' || child.kind === 'choice';
       const v = transparent ? vals : vals[key];
-      if (child.kind === 'optional' && v === undefined) continue;
+      if (child.kind === 'optional' && v === undefined) {
+        skipped ??= key;
+        continue;
+      }
+      // Separated fields are positional: a later optional cannot stand in an earlier one's place.
+      if (child.kind === 'optional' && n.sep !== undefined && skipped !== undefined)
+        throw new EncodeError(
+          `${path}.${skipped}`,
+          `a value (or leave out ${key} too: separated fields are positional)`,
+          undefined,
+        );
       const before = this.w.len;
       if (n.sep !== undefined && emitted > 0) this.w.text(n.sep);
       const start = this.w.len;

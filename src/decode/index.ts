@@ -10,3 +10,20 @@ export {
 } from './encoder.js';
 export { latin1, fromLatin1, toHex, fromHex, concat } from './bytes.js';
 export type { Normalized, Scalar } from './normalize.js';
+export {
+  Framer,
+  matchPattern,
+  type FramerItem,
+  type FramedBytes,
+  type UndecodedBytes,
+  type SeparatorBytes,
+} from './framer.js';
+export {
+  StreamDecoder,
+  AutoStreamDecoder,
+  decodeStream,
+  detectProtocol,
+  scoreProtocol,
+  type StreamRecord,
+  type StreamOptions,
+} from './stream.js';

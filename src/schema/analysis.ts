@@ -84,16 +84,14 @@ export function firstOf(n: Node): First {
         n.kind === 'switch'
           ? [...Object.values(n.cases), ...(n.default ? [n.default] : [])]
           : Object.values(n.variants);
-      return alts
-        .map(firstOf)
-        .reduce(
-          (a, b) => ({
-            chars: union(a.chars, b.chars),
-            any: a.any || b.any,
-            nullable: a.nullable || b.nullable,
-          }),
-          { chars: '', any: false, nullable: false },
-        );
+      return alts.map(firstOf).reduce(
+        (a, b) => ({
+          chars: union(a.chars, b.chars),
+          any: a.any || b.any,
+          nullable: a.nullable || b.nullable,
+        }),
+        { chars: '', any: false, nullable: false },
+      );
     }
     default:
       // binary nodes: any byte can start them

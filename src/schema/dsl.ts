@@ -35,7 +35,14 @@ import type {
 
 /* eslint-disable @typescript-eslint/no-empty-object-type -- `{}` is the neutral element of the option intersections */
 
-const node = <T extends object>(value: T): T => Object.freeze(value);
+/** Schemas are immutable data: freeze the node and every plain object or array inside it. */
+function node<T extends object>(value: T): T {
+  if (Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value))
+    if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v)) node(v);
+  return value;
+}
 
 type UintOptions = Omit<Partial<UintNode>, 'kind' | 'size'>;
 
@@ -82,7 +89,7 @@ export function oneOf<
 }
 
 /* @__NO_SIDE_EFFECTS__ */
-export function struct<const F extends Fields, const O extends NodeBase = {}>(
+export function struct<const F extends Fields, const O extends NodeBase & { lead?: string } = {}>(
   fields: F,
   opts?: O,
 ): StructNode<F> & O {

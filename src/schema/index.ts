@@ -4,3 +4,4 @@ export * from './dsl.js';
 export * from './checksums.js';
 export * from './analysis.js';
 export type { Decoded, Encodable } from './infer.js';
+export { checkSchema, type SchemaProblem } from './check.js';

@@ -30,8 +30,10 @@ import {
 } from './commands.js';
 import { position, positionFields } from './position.js';
 
-const empty = (label: string, title: string) => struct({}, { label, title });
-const opaque = (label: string, title: string) => bytes('rest', { label, title });
+/** A case's label doubles as the normalized `message.type`. */
+const named = <L extends string>(label: L) => ({ label, params: { 'message.type': label } }) as const;
+const empty = <L extends string>(label: L, title: string) => struct({}, { ...named(label), title });
+const opaque = <L extends string>(label: L, title: string) => bytes('rest', { ...named(label), title });
 const flag = (names: Readonly<Record<number, string>>) => u8({ title: 'Flag', display: 'hex', names });
 
 export const meiligaoFrame = struct({
@@ -55,29 +57,29 @@ export const meiligaoFrame = struct({
       0x5000: opaque('login', 'Login'),
       0x4000: struct(
         { result: u8({ title: 'Result', display: 'hex', names: LOGIN_RESULT }) },
-        { label: 'login_response', title: 'Login response' },
+        { ...named('login_response'), title: 'Login response' },
       ),
       0x9955: position,
       0x9016: struct(positionFields, {
         label: 'position',
         title: 'Logged position',
-        params: { 'message.type': 'logged position' },
+        params: { 'message.type': 'logged_position' },
       }),
       0x9966: struct(positionFields, {
         label: 'position',
         title: 'RFID position',
-        params: { 'message.type': 'rfid' },
+        params: { 'message.type': 'rfid_position' },
       }),
       0x9999: struct(
         {
           alarm: u8({ title: 'Alarm', display: 'hex', names: ALARM_CODES, param: 'alarm.code' }),
           ...positionFields,
         },
-        { label: 'alarm', title: 'Alarm with position', params: { 'message.type': 'alarm' } },
+        { ...named('alarm'), title: 'Alarm with position' },
       ),
       0x4132: struct(
         { minutes: text({ title: 'Time zone offset', unit: 'min' }) },
-        { label: 'time_zone', title: 'Time zone' },
+        { ...named('time_zone'), title: 'Time zone' },
       ),
       0x9500: byDirection({
         downlink: empty('ota_info_request', 'Get tracker info'),
@@ -94,14 +96,14 @@ export const meiligaoFrame = struct({
               doc: 'The document sample carries only the firmware version (V1.38)',
             }),
           },
-          { label: 'ota_info', title: 'Tracker info' },
+          { ...named('ota_info'), title: 'Tracker info' },
         ),
       }),
       0x9501: byDirection({
         downlink: empty('ota_authorize', 'OTA authorization'),
         uplink: struct(
           { flag: flag(OTA_AUTH_FLAG) },
-          { label: 'ota_authorize_ack', title: 'OTA authorization result' },
+          { ...named('ota_authorize_ack'), title: 'OTA authorization result' },
         ),
       }),
       0x9502: byDirection({
@@ -111,11 +113,11 @@ export const meiligaoFrame = struct({
             data_length: u16({ title: 'OTA length', unit: 'bytes', derive: lengthOf('data') }),
             data: bytes('rest', { title: 'OTA data package' }),
           },
-          { label: 'ota_data', title: 'OTA data package' },
+          { ...named('ota_data'), title: 'OTA data package' },
         ),
         uplink: struct(
           { offset: u32({ title: 'OTA data address offset', display: 'hex' }), flag: flag(OTA_DATA_FLAG) },
-          { label: 'ota_data_ack', title: 'OTA data package result' },
+          { ...named('ota_data_ack'), title: 'OTA data package result' },
         ),
       }),
       0x9503: byDirection({
@@ -127,29 +129,29 @@ export const meiligaoFrame = struct({
               doc: 'All OTA data, without its 2-byte checksum',
             }),
           },
-          { label: 'ota_check', title: 'OTA data check' },
+          { ...named('ota_check'), title: 'OTA data check' },
         ),
         uplink: struct(
           { ota_checksum: u16({ title: 'OTA data checksum', display: 'hex' }) },
-          { label: 'ota_check_result', title: 'OTA data checksum' },
+          { ...named('ota_check_result'), title: 'OTA data checksum' },
         ),
       }),
       0x9504: byDirection({
         downlink: empty('ota_upgrade', 'Upgrade with OTA firmware'),
         uplink: struct(
           { flag: flag(OTA_UPGRADE_FLAG) },
-          { label: 'ota_upgrade_ack', title: 'OTA upgrade status' },
+          { ...named('ota_upgrade_ack'), title: 'OTA upgrade status' },
         ),
       }),
       0x9505: byDirection({
         downlink: empty('ota_cancel', 'Cancel OTA'),
         uplink: struct(
           { flag: flag(OTA_CANCEL_FLAG) },
-          { label: 'ota_cancel_ack', title: 'OTA cancel result' },
+          { ...named('ota_cancel_ack'), title: 'OTA cancel result' },
         ),
       }),
     },
-    { default: bytes('rest', { title: 'Data' }) },
+    { default: bytes('rest', { title: 'Data', params: { 'message.type': 'data' } }) },
   ),
   crc: u16({
     title: 'Checksum',

@@ -64,4 +64,8 @@ export const positionFields = {
   ),
 } as const;
 
-export const position = struct(positionFields, { label: 'position', title: 'Position report' });
+export const position = struct(positionFields, {
+  label: 'position',
+  title: 'Position report',
+  params: { 'message.type': 'position' },
+});

@@ -1,0 +1,42 @@
+// `trackshark decode <inputs...>`: argv to options, then the pipeline (loaded lazily).
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { decodeOptions } from '../options.js';
+
+type DecodeArgs = {
+  inputs: string[];
+  json: boolean;
+  hex: boolean;
+  quiet: boolean;
+  input?: string;
+  protocol?: string;
+  direction?: string;
+};
+
+export const decodeCommand: CommandModule<object, DecodeArgs> = {
+  command: 'decode <inputs..>',
+  describe: 'Decode AT logs, server logs, WLN files, hex frame files and raw streams (- for stdin)',
+  builder: (y: Argv) =>
+    y
+      .positional('inputs', { type: 'string', array: true, describe: 'Files to decode, or - for stdin' })
+      .options(decodeOptions)
+      .example('$0 decode captures/vt600/ota-procedure.hex', 'Decode the VT600 OTA procedure frames')
+      .example(
+        '$0 decode --json captures/fibocom/session.log',
+        'NDJSON, AT lines with nested tracker frames',
+      ) as unknown as Argv<DecodeArgs>,
+  handler: async (argv: ArgumentsCamelCase<DecodeArgs>) => {
+    const { runDecode } = await import('../../pipeline/run-decode.js');
+    process.exitCode = await runDecode(
+      {
+        inputs: argv.inputs,
+        json: argv.json,
+        hex: argv.hex,
+        quiet: argv.quiet,
+        ...(argv.input ? { input: argv.input as never } : {}),
+        ...(argv.protocol ? { protocol: argv.protocol } : {}),
+        ...(argv.direction ? { direction: argv.direction as never } : {}),
+      },
+      { stdout: process.stdout, stderr: process.stderr },
+    );
+  },
+};

@@ -1,0 +1,440 @@
+// Cuts a byte stream into frames using each frame type's `framing` declaration: several frames per
+// chunk, frames split across chunks, and resynchronisation after garbage. Every byte leaves as part
+// of a frame, as undecoded bytes or as line-end separators between frames.
+import {
+  fixedSize,
+  type Direction,
+  type FrameType,
+  type Node,
+  type Pattern,
+  type Protocol,
+} from '../schema/index.js';
+import { concat } from './bytes.js';
+
+export interface FramedBytes {
+  readonly kind: 'frame';
+  readonly frameType: FrameType;
+  /** Stream offset of the first byte. */
+  readonly offset: number;
+  /** What the decoder gets. */
+  readonly bytes: Uint8Array;
+  /** Line-end bytes after the frame that belong to it but not to its grammar. */
+  readonly trailer: number;
+}
+
+export interface UndecodedBytes {
+  readonly kind: 'undecoded';
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+  readonly reason: string;
+}
+
+/** Line ends between frames that no frame claimed (e.g. at a chunk boundary). */
+export interface SeparatorBytes {
+  readonly kind: 'separator';
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+}
+
+export type FramerItem = FramedBytes | UndecodedBytes | SeparatorBytes;
+
+type Match = 'yes' | 'no' | 'partial';
+type EndResult = number | 'more' | 'none';
+
+const MAX_HELD_GARBAGE = 65536;
+const CR = 13;
+const LF = 10;
+const isLineEnd = (b: number | undefined) => b === CR || b === LF;
+
+const CLASSES: Record<Extract<Pattern[number], { cls: string }>['cls'], (b: number) => boolean> = {
+  digit: (b) => b >= 48 && b <= 57,
+  hex: (b) => (b >= 48 && b <= 57) || (b >= 65 && b <= 70) || (b >= 97 && b <= 102),
+  alpha: (b) => (b >= 65 && b <= 90) || (b >= 97 && b <= 122),
+  alnum: (b) => (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122),
+  upper: (b) => b >= 65 && b <= 90,
+  print: (b) => b >= 32 && b < 127,
+};
+
+/** Match a start pattern at `pos`: runs are greedy without backtracking. */
+export function matchPattern(buf: Uint8Array, pos: number, pattern: Pattern, eof: boolean): Match {
+  let p = pos;
+  for (const atom of pattern) {
+    if ('lit' in atom) {
+      for (let i = 0; i < atom.lit.length; i++, p++) {
+        if (p >= buf.length) return eof ? 'no' : 'partial';
+        if (buf[p] !== atom.lit.charCodeAt(i)) return 'no';
+      }
+    } else {
+      const test = CLASSES[atom.cls];
+      let n = 0;
+      while (n < atom.max && p < buf.length && test(buf[p]!)) [n, p] = [n + 1, p + 1];
+      if (p >= buf.length && n < atom.max && !eof) return 'partial';
+      if (n < atom.min) return 'no';
+    }
+  }
+  return 'yes';
+}
+
+const matchAny = (buf: Uint8Array, pos: number, patterns: readonly Pattern[], eof: boolean): Match => {
+  let result: Match = 'no';
+  for (const pat of patterns) {
+    const m = matchPattern(buf, pos, pat, eof);
+    if (m === 'yes') return 'yes';
+    if (m === 'partial') result = 'partial';
+  }
+  return result;
+};
+
+/** Literal texts a length-framed frame can start with (its first field). */
+function magicsOf(node: Node): string[] {
+  if (node.kind !== 'struct') return [];
+  const first = Object.values(node.fields)[0];
+  if (first?.kind === 'oneOf') return Object.keys(first.values);
+  if (first?.kind === 'lit') return [first.value];
+  return [];
+}
+
+interface LengthLayout {
+  readonly magics: Pattern[];
+  readonly offset: number;
+  readonly size: number;
+  readonly min: number;
+}
+
+/** Where the length field sits and the smallest possible frame, computed from the schema. */
+function lengthLayout(ft: FrameType, field: string): LengthLayout {
+  const node = ft.node;
+  if (node.kind !== 'struct') throw new Error(`${ft.name}: length framing needs a struct root`);
+  let offset = 0;
+  let min = 0;
+  let size = 0;
+  let seen = false;
+  for (const [key, child] of Object.entries(node.fields)) {
+    const s = fixedSize(child);
+    if (key === field) {
+      if (child.kind !== 'uint') throw new Error(`${ft.name}: length field ${field} is not an integer`);
+      [size, seen] = [child.size, true];
+    } else if (!seen && s === undefined)
+      throw new Error(`${ft.name}: ${key} before the length field has no fixed size`);
+    if (!seen) offset += s ?? 0;
+    min += s ?? 0;
+  }
+  if (!seen) throw new Error(`${ft.name}: no length field ${field}`);
+  return { magics: magicsOf(node).map((m) => [{ lit: m }]), offset, size, min };
+}
+
+interface TypeRule {
+  readonly ft: FrameType;
+  readonly starts: readonly Pattern[] | undefined;
+  readonly firstBytes: ReadonlySet<number> | 'line-start';
+  readonly length?: LengthLayout;
+}
+
+export interface FramerOptions {
+  /** Who sends this stream; frame types declared for the other direction are not tried. */
+  readonly direction?: Direction;
+}
+
+export class Framer {
+  private buf: Uint8Array = new Uint8Array(0);
+  /** Stream offset of buf[0]. */
+  private base = 0;
+  private prevByte: number | undefined;
+  private lastKind: FramerItem['kind'] | undefined;
+  /** An undecoded run still growing, held so that chunk boundaries do not split it (bounded). */
+  private garbage: { offset: number; parts: Uint8Array[]; size: number } | undefined;
+  private readonly rules: TypeRule[];
+  private readonly allStarts: readonly Pattern[];
+
+  constructor(
+    readonly protocol: Protocol,
+    readonly opts: FramerOptions = {},
+  ) {
+    const eligible = protocol.frames.filter(
+      (ft) => !opts.direction || !ft.direction || ft.direction === opts.direction,
+    );
+    this.rules = eligible.map((ft) => {
+      const f = ft.framing;
+      if (f.kind === 'length') {
+        const length = lengthLayout(ft, f.lengthField);
+        return { ft, starts: length.magics, firstBytes: firstBytesOf(length.magics), length };
+      }
+      const starts = f.start && f.start.length > 0 ? f.start : undefined;
+      return { ft, starts, firstBytes: starts ? firstBytesOf(starts) : 'line-start' };
+    });
+    this.allStarts = this.rules.flatMap((r) => r.starts ?? []);
+  }
+
+  push(chunk: Uint8Array): FramerItem[] {
+    this.buf = concat(this.buf, chunk);
+    return this.drain(false);
+  }
+
+  end(): FramerItem[] {
+    const out = this.drain(true);
+    this.flushGarbage(out);
+    return out;
+  }
+
+  private flushGarbage(out: FramerItem[]): void {
+    const g = this.garbage;
+    if (!g) return;
+    this.garbage = undefined;
+    out.push({
+      kind: 'undecoded',
+      offset: g.offset,
+      bytes: concatAll(g.parts, g.size),
+      reason: 'no frame start',
+    });
+  }
+
+  private addGarbage(out: FramerItem[], offset: number, bytes: Uint8Array): void {
+    if (!this.garbage) this.garbage = { offset, parts: [], size: 0 };
+    this.garbage.parts.push(bytes);
+    this.garbage.size += bytes.length;
+    if (this.garbage.size >= MAX_HELD_GARBAGE) this.flushGarbage(out);
+  }
+
+  private drain(eof: boolean): FramerItem[] {
+    const out: FramerItem[] = [];
+    const buf = this.buf;
+    let p = 0;
+    while (p < buf.length) {
+      if (isLineEnd(buf[p]) && this.atFrameBoundary()) {
+        let q = p;
+        while (q < buf.length && isLineEnd(buf[q])) q++;
+        this.flushGarbage(out);
+        out.push({ kind: 'separator', offset: this.base + p, bytes: buf.slice(p, q) });
+        this.prevByte = buf[q - 1];
+        this.lastKind = 'separator';
+        p = q;
+        continue;
+      }
+      const found = this.frameAt(buf, p, eof);
+      if (found === 'more') break;
+      if (found) {
+        const { rule, end, trailer } = found;
+        this.flushGarbage(out);
+        out.push({
+          kind: 'frame',
+          frameType: rule.ft,
+          offset: this.base + p,
+          bytes: buf.slice(p, end),
+          trailer: trailer - end,
+        });
+        p = trailer;
+        this.prevByte = buf[trailer - 1];
+        this.lastKind = 'frame';
+        continue;
+      }
+      const next = this.nextStart(buf, p + 1, eof);
+      const stop = next === -1 ? (eof ? buf.length : this.keepFrom(buf, p + 1)) : next;
+      if (stop <= p) break;
+      this.addGarbage(out, this.base + p, buf.slice(p, stop));
+      this.prevByte = buf[stop - 1];
+      this.lastKind = 'undecoded';
+      p = stop;
+    }
+    this.buf = buf.slice(p);
+    this.base += p;
+    return out;
+  }
+
+  /** Line ends after a frame (or at the start of the stream) separate frames; after garbage they are garbage. */
+  private atFrameBoundary(): boolean {
+    return this.lastKind !== 'undecoded';
+  }
+
+  /** Bytes from `from` that could begin a frame once more data arrives stay buffered. */
+  private keepFrom(buf: Uint8Array, from: number): number {
+    const longest = Math.max(1, ...this.allStarts.map(patternMaxLength));
+    return Math.max(from, buf.length - (longest - 1));
+  }
+
+  private frameAt(
+    buf: Uint8Array,
+    p: number,
+    eof: boolean,
+  ): { rule: TypeRule; end: number; trailer: number } | 'more' | undefined {
+    const lineStart =
+      p === 0 ? this.prevByte === undefined || isLineEnd(this.prevByte) : isLineEnd(buf[p - 1]);
+    for (const rule of this.rules) {
+      let m: Match;
+      if (rule.starts) m = matchAny(buf, p, rule.starts, eof);
+      else m = lineStart ? 'yes' : 'no';
+      if (m === 'partial') return 'more';
+      if (m === 'no') continue;
+      const end = this.endOf(rule, buf, p, eof);
+      if (end === 'more') return 'more';
+      if (end === 'none') continue;
+      return { rule, end, trailer: this.swallow(rule, buf, end) };
+    }
+    return undefined;
+  }
+
+  private swallow(rule: TypeRule, buf: Uint8Array, end: number): number {
+    const f = rule.ft.framing;
+    const swallows =
+      f.kind === 'line' || (f.kind === 'delimited' && f.swallowLineEnd !== false) || f.kind === 'fixed';
+    if (!swallows) return end;
+    let q = end;
+    while (q < buf.length && isLineEnd(buf[q])) q++;
+    return q;
+  }
+
+  private endOf(rule: TypeRule, buf: Uint8Array, p: number, eof: boolean): EndResult {
+    const f = rule.ft.framing;
+    switch (f.kind) {
+      case 'length':
+        return this.lengthEnd(rule.length!, f.max, f.trailer, buf, p, eof);
+      case 'delimited':
+        return this.delimitedEnd(f, buf, p, eof);
+      case 'line': {
+        for (let i = p; i < buf.length; i++) {
+          if (isLineEnd(buf[i])) return i;
+          if (i - p > f.max) return 'none';
+        }
+        return eof ? buf.length : 'more';
+      }
+      case 'fixed': {
+        let fitting: number | undefined;
+        for (const size of f.sizes) {
+          const e = p + size;
+          if (e > buf.length) {
+            if (!eof) return 'more';
+            continue;
+          }
+          fitting ??= e;
+          if (e === buf.length || isLineEnd(buf[e]) || matchAny(buf, e, this.allStarts, eof) !== 'no')
+            return e;
+        }
+        return fitting ?? (eof ? 'none' : 'more');
+      }
+    }
+  }
+
+  /**
+   * Trust the length field when it is plausible and the trailer sits where it says. Otherwise (0000,
+   * off by one, garbage) end at the first trailer followed by the next frame start or the end of data.
+   */
+  private lengthEnd(
+    layout: LengthLayout,
+    max: number,
+    trailer: string,
+    buf: Uint8Array,
+    p: number,
+    eof: boolean,
+  ): EndResult {
+    const lenEnd = p + layout.offset + layout.size;
+    if (lenEnd > buf.length) return eof ? 'none' : 'more';
+    let len = 0;
+    for (let i = p + layout.offset; i < lenEnd; i++) len = len * 256 + buf[i]!;
+    const hasTrailer = (at: number) => {
+      for (let i = 0; i < trailer.length; i++) if (buf[at + i] !== trailer.charCodeAt(i)) return false;
+      return true;
+    };
+    if (len >= layout.min && len <= max) {
+      if (p + len <= buf.length) {
+        if (hasTrailer(p + len - trailer.length)) return p + len;
+      } else if (!eof) return 'more';
+    }
+    const limit = Math.min(buf.length, p + max);
+    for (let t = p + layout.min - trailer.length; t + trailer.length <= limit; t++) {
+      if (!hasTrailer(t)) continue;
+      const e = t + trailer.length;
+      if (e === buf.length) return eof ? e : 'more';
+      let q = e;
+      while (q < buf.length && buf[q] === 0 && q - e < 2) q++; // stray 00 bytes seen after frames
+      const m = q >= buf.length ? (eof ? 'yes' : 'partial') : matchAny(buf, q, layout.magics, eof);
+      if (m === 'partial') return 'more';
+      if (m === 'yes') return e;
+    }
+    if (buf.length - p < max && !eof) return 'more';
+    return 'none';
+  }
+
+  private delimitedEnd(
+    f: Extract<FrameType['framing'], { kind: 'delimited' }>,
+    buf: Uint8Array,
+    p: number,
+    eof: boolean,
+  ): EndResult {
+    const limit = Math.min(buf.length, p + f.max);
+    for (let i = p + 1; i < limit; i++) {
+      if (f.endsBeforeNextStart && isLineEnd(buf[i])) {
+        let q = i;
+        while (q < buf.length && isLineEnd(buf[q])) q++;
+        if (q > i && q < buf.length) {
+          const m = matchAny(buf, q, this.allStarts, eof);
+          if (m === 'partial') return 'more';
+          if (m === 'yes') return i;
+        } else if (q >= buf.length && !eof) return 'more';
+      }
+      for (const marker of f.end) {
+        if (!startsAt(buf, i, marker)) {
+          if (i + marker.length > buf.length && startsAt(buf, i, marker.slice(0, buf.length - i)) && !eof)
+            return 'more';
+          continue;
+        }
+        const e = i + marker.length;
+        if (!f.endMustBeFollowed) return e;
+        if (e >= buf.length) {
+          if (eof) return e;
+          return 'more';
+        }
+        if (isLineEnd(buf[e])) return e;
+        const m = matchAny(buf, e, this.allStarts, eof);
+        if (m === 'partial') return 'more';
+        if (m === 'yes') return e;
+      }
+    }
+    if (limit >= p + f.max) return 'none';
+    return eof ? buf.length : 'more';
+  }
+
+  /** The first position at or after `from` where some frame type could start. */
+  private nextStart(buf: Uint8Array, from: number, eof: boolean): number {
+    for (let i = from; i < buf.length; i++) {
+      const b = buf[i]!;
+      const lineStart = isLineEnd(buf[i - 1]) && !isLineEnd(b);
+      for (const rule of this.rules) {
+        if (rule.firstBytes === 'line-start' ? !lineStart : !rule.firstBytes.has(b)) continue;
+        const m = rule.starts ? matchAny(buf, i, rule.starts, eof) : 'yes';
+        if (m !== 'no') return i;
+      }
+    }
+    return -1;
+  }
+}
+
+function concatAll(parts: readonly Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function startsAt(buf: Uint8Array, pos: number, text: string): boolean {
+  if (pos + text.length > buf.length) return false;
+  for (let i = 0; i < text.length; i++) if (buf[pos + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+function firstBytesOf(patterns: readonly Pattern[]): Set<number> {
+  const set = new Set<number>();
+  for (const pat of patterns) {
+    const atom = pat[0];
+    if (!atom) continue;
+    if ('lit' in atom) set.add(atom.lit.charCodeAt(0));
+    else for (let b = 0; b < 256; b++) if (CLASSES[atom.cls](b)) set.add(b);
+  }
+  return set;
+}
+
+function patternMaxLength(p: Pattern): number {
+  return p.reduce((n, a) => n + ('lit' in a ? a.lit.length : a.max), 0);
+}

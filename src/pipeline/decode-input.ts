@@ -1,0 +1,181 @@
+// Inputs to the message timeline: reads a file or stdin as a stream, detects what kind of input it is
+// (or obeys --input), and decodes it with the protocols chosen by content or by name.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { detectInputKind, type InputKind } from '../capture/index.js';
+import { AutoStreamDecoder, StreamDecoder, type StreamRecord } from '../decode/index.js';
+import { PROTOCOLS, protocolByName } from '../protocols/index.js';
+import type { Direction, Protocol } from '../schema/index.js';
+import { decodeAtLog } from './at-log.js';
+import { decodeHexLines } from './hex-lines.js';
+import { InputError, type TimelineRecord } from './records.js';
+import { decodeServerLog } from './server-log.js';
+import { decodeWlnLines } from './wln-lines.js';
+
+export type { InputKind };
+
+export interface DecodeInputOptions {
+  /** Input kind; detected from the first bytes when omitted. */
+  readonly input?: InputKind;
+  /** Protocol name to decode streams and hex lines as, instead of detecting it. */
+  readonly protocol?: string;
+  /** Direction of a raw stream (who sent it), when known. */
+  readonly direction?: Direction;
+  /** Build field lists with spans (default true; counting alone does not need them). */
+  readonly fields?: boolean;
+  readonly protocols?: readonly Protocol[];
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+/** A file (or '-' for stdin) as chunks. */
+export async function* readChunks(file: string): AsyncGenerator<Uint8Array> {
+  if (file !== '-') {
+    const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
+      throw new InputError(
+        file,
+        undefined,
+        `cannot read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`,
+      );
+    });
+    if (info.isDirectory())
+      throw new InputError(file, undefined, 'is a directory (give the files inside it)');
+  }
+  const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) yield chunk as Uint8Array;
+  } catch (e) {
+    throw new InputError(file, undefined, `cannot read: ${(e as Error).message}`);
+  }
+}
+
+/** Chunks re-cut so that the first one holds enough bytes to tell the input kind. */
+async function* withSniff(
+  chunks: AsyncIterable<Uint8Array>,
+  onSample: (sample: Uint8Array) => void,
+): AsyncGenerator<Uint8Array> {
+  const held: Uint8Array[] = [];
+  let size = 0;
+  let sniffed = false;
+  for await (const c of chunks) {
+    if (sniffed) {
+      yield c;
+      continue;
+    }
+    held.push(c);
+    size += c.length;
+    if (size >= SNIFF_BYTES) {
+      const first = new Uint8Array(Buffer.concat(held));
+      onSample(first);
+      sniffed = true;
+      yield first;
+    }
+  }
+  if (!sniffed) {
+    const first = new Uint8Array(Buffer.concat(held));
+    onSample(first);
+    if (first.length > 0) yield first;
+  }
+}
+
+export function resolveProtocol(
+  name: string | undefined,
+  protocols: readonly Protocol[] = PROTOCOLS,
+): Protocol | undefined {
+  if (name === undefined) return undefined;
+  const p = protocols.find((x) => x.name === name) ?? protocolByName(name);
+  if (!p)
+    throw new InputError(
+      name,
+      undefined,
+      `unknown protocol (known: ${protocols.map((x) => x.name).join(', ')})`,
+    );
+  return p;
+}
+
+/** Decode one input into timeline records, in input order. */
+export async function* decodeInput(
+  file: string,
+  opts: DecodeInputOptions = {},
+): AsyncGenerator<TimelineRecord> {
+  const protocols = opts.protocols ?? PROTOCOLS;
+  const forced = resolveProtocol(opts.protocol, protocols);
+  let kind: InputKind | undefined = opts.input;
+  const chunks = withSniff(readChunks(file), (sample) => {
+    kind ??= detectInputKind(sample);
+  });
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  const all = (async function* () {
+    yield first.value;
+    for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value;
+  })();
+  const ctx = { file, protocols, forced, fields: opts.fields !== false, direction: opts.direction };
+  switch (kind) {
+    case 'at-log':
+      yield* decodeAtLog(all, ctx);
+      return;
+    case 'server-log':
+      yield* decodeServerLog(all, ctx);
+      return;
+    case 'hex-lines':
+      yield* decodeHexLines(all, ctx);
+      return;
+    case 'wln':
+      yield* decodeWlnLines(all, ctx);
+      return;
+    case 'pcap':
+    case 'pcapng':
+      throw new InputError(
+        file,
+        0,
+        `${kind} captures are not readable yet (planned: capture input, issue 3)`,
+      );
+    default:
+      yield* decodeRawStream(all, ctx);
+  }
+}
+
+export interface PipelineContext {
+  readonly file: string;
+  readonly protocols: readonly Protocol[];
+  readonly forced: Protocol | undefined;
+  readonly fields: boolean;
+  readonly direction: Direction | undefined;
+}
+
+/** A raw byte stream (binary or text frames back to back): one conversation. */
+async function* decodeRawStream(
+  chunks: AsyncIterable<Uint8Array>,
+  ctx: PipelineContext,
+): AsyncGenerator<TimelineRecord> {
+  const opts = { fields: ctx.fields, ...(ctx.direction ? { direction: ctx.direction } : {}) };
+  const decoder = ctx.forced
+    ? new StreamDecoder(ctx.forced, opts)
+    : new AutoStreamDecoder(ctx.protocols, opts);
+  const convert = (r: StreamRecord) =>
+    streamRecordToTimeline(r, { file: ctx.file, offset: r.offset }, ctx.direction);
+  for await (const chunk of chunks) for (const r of decoder.push(chunk)) yield* convert(r);
+  for (const r of decoder.end()) yield* convert(r);
+}
+
+/** Stream records as timeline records (separators are line ends between frames: accounted, not shown). */
+export function* streamRecordToTimeline(
+  r: StreamRecord,
+  source: { file: string; offset: number; line?: number },
+  direction: Direction | undefined,
+  extra: { conversation?: string; timestamp?: number } = {},
+): Generator<TimelineRecord> {
+  const base = { source, ...extra, ...(direction ? { direction } : {}) };
+  if (r.kind === 'frame')
+    yield {
+      kind: 'frame',
+      ...base,
+      ...(r.frame.direction ? { direction: r.frame.direction } : {}),
+      frame: r.frame,
+      bytes: r.bytes,
+      trailer: r.trailer,
+    };
+  else if (r.kind === 'undecoded') yield { kind: 'undecoded', ...base, bytes: r.bytes, reason: r.reason };
+}

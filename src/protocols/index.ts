@@ -1,0 +1,11 @@
+// The registry: every protocol trackshark knows, in the order content detection prefers them.
+import type { Protocol } from '../schema/index.js';
+import { meiligao } from './meiligao/index.js';
+
+export { meiligao };
+
+export const PROTOCOLS: readonly Protocol[] = [meiligao];
+
+export function protocolByName(name: string): Protocol | undefined {
+  return PROTOCOLS.find((p) => p.name === name);
+}
