@@ -248,14 +248,12 @@ export interface FrameSample {
 /** Random valid values of a frame type, with the direction they travel. */
 export function frameArbitrary(_protocol: Protocol, frameType: FrameType): fc.Arbitrary<FrameSample> {
   const directions: Direction[] = frameType.direction ? [frameType.direction] : ['uplink', 'downlink'];
-  return fc
-    .constantFrom(...directions)
-    .chain((direction) =>
-      valueArbitrary(frameType.node, { stops: '', direction, scope: [], inSep: false }).map((value) => ({
-        value,
-        direction,
-      })),
-    );
+  return fc.constantFrom(...directions).chain((direction) =>
+    valueArbitrary(frameType.node, { stops: '', direction, scope: [], inSep: false }).map((value) => ({
+      value,
+      direction,
+    })),
+  );
 }
 
 /** The part of a value that decode must reproduce: without computed and derived fields. */

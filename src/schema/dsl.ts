@@ -47,53 +47,63 @@ function node<T extends object>(value: T): T {
 type UintOptions = Omit<Partial<UintNode>, 'kind' | 'size'>;
 
 /* @__NO_SIDE_EFFECTS__ */
-export function u8<const O extends UintOptions = {}>(opts?: O): UintNode & { readonly size: 1 } & O {
-  return node({ kind: 'uint', size: 1, endian: 'be', ...opts }) as UintNode & { readonly size: 1 } & O;
+export function u8<const O extends UintOptions = {}>(opts?: O): UintNode & { readonly size: 1 } & NoInfer<O> {
+  return node({ kind: 'uint', size: 1, endian: 'be', ...opts }) as UintNode & {
+    readonly size: 1;
+  } & NoInfer<O>;
 }
 /* @__NO_SIDE_EFFECTS__ */
-export function u16<const O extends UintOptions = {}>(opts?: O): UintNode & { readonly size: 2 } & O {
-  return node({ kind: 'uint', size: 2, endian: 'be', ...opts }) as UintNode & { readonly size: 2 } & O;
+export function u16<const O extends UintOptions = {}>(
+  opts?: O,
+): UintNode & { readonly size: 2 } & NoInfer<O> {
+  return node({ kind: 'uint', size: 2, endian: 'be', ...opts }) as UintNode & {
+    readonly size: 2;
+  } & NoInfer<O>;
 }
 /* @__NO_SIDE_EFFECTS__ */
-export function u32<const O extends UintOptions = {}>(opts?: O): UintNode & { readonly size: 4 } & O {
-  return node({ kind: 'uint', size: 4, endian: 'be', ...opts }) as UintNode & { readonly size: 4 } & O;
+export function u32<const O extends UintOptions = {}>(
+  opts?: O,
+): UintNode & { readonly size: 4 } & NoInfer<O> {
+  return node({ kind: 'uint', size: 4, endian: 'be', ...opts }) as UintNode & {
+    readonly size: 4;
+  } & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
 export function bcd<const O extends Omit<Partial<BcdNode>, 'kind' | 'size'> = {}>(
   size: number,
   opts?: O,
-): BcdNode & O {
-  return node({ kind: 'bcd', size, pad: 0xf, ...opts }) as BcdNode & O;
+): BcdNode & NoInfer<O> {
+  return node({ kind: 'bcd', size, pad: 0xf, ...opts }) as BcdNode & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
-export function bytes<const O extends NodeBase = {}>(size: Size, opts?: O): BytesNode & O {
-  return node({ kind: 'bytes', size, ...opts }) as BytesNode & O;
+export function bytes<const O extends NodeBase = {}>(size: Size, opts?: O): BytesNode & NoInfer<O> {
+  return node({ kind: 'bytes', size, ...opts }) as BytesNode & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
 export function lit<const V extends string, const O extends NodeBase = {}>(
   value: V,
   opts?: O,
-): LitNode & { readonly value: V } & O {
-  return node({ kind: 'lit', value, ...opts }) as LitNode & { readonly value: V } & O;
+): LitNode & { readonly value: V } & NoInfer<O> {
+  return node({ kind: 'lit', value, ...opts }) as LitNode & { readonly value: V } & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
 export function oneOf<
   const V extends Readonly<Record<string, string>>,
   const O extends NodeBase & { role?: 'direction' } = {},
->(values: V, opts?: O): OneOfNode<V> & O {
-  return node({ kind: 'oneOf', values, ...opts }) as OneOfNode<V> & O;
+>(values: V, opts?: O): OneOfNode<V> & NoInfer<O> {
+  return node({ kind: 'oneOf', values, ...opts }) as OneOfNode<V> & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
 export function struct<const F extends Fields, const O extends NodeBase & { lead?: string } = {}>(
   fields: F,
   opts?: O,
-): StructNode<F> & O {
-  return node({ kind: 'struct', fields: node(fields), ...opts }) as StructNode<F> & O;
+): StructNode<F> & NoInfer<O> {
+  return node({ kind: 'struct', fields: node(fields), ...opts }) as StructNode<F> & NoInfer<O>;
 }
 
 /** Text fields separated by `sep` (an optional field takes its separator with it when absent). */
@@ -102,10 +112,10 @@ export function delimited<const F extends Fields, const O extends NodeBase & { l
   sep: string,
   fields: F,
   opts?: O,
-): StructNode<F> & { readonly sep: string } & O {
+): StructNode<F> & { readonly sep: string } & NoInfer<O> {
   return node({ kind: 'struct', fields: node(fields), sep, ...opts }) as StructNode<F> & {
     readonly sep: string;
-  } & O;
+  } & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -114,60 +124,66 @@ export function switchOn<
   const C extends Cases,
   const D extends Node | undefined = undefined,
   const O extends NodeBase = {},
->(on: On, cases: C, opts?: O & { default?: D }): SwitchNode<C, D> & { readonly on: On } & O {
+>(
+  on: On,
+  cases: C,
+  opts?: O & { default?: D },
+): SwitchNode<C, NoInfer<D>> & { readonly on: On } & NoInfer<O> {
   return node({ kind: 'switch', on, cases: node(cases), ...opts }) as SwitchNode<C, D> & {
     readonly on: On;
-  } & O;
+  } & NoInfer<O>;
 }
 
 /** A switch on who sent the frame. */
 /* @__NO_SIDE_EFFECTS__ */
-export function byDirection<const C extends Partial<Record<Direction, Node>>, const O extends NodeBase = {}>(
-  cases: C,
-  opts?: O,
-): SwitchNode<C & Cases, undefined> & { readonly on: '$direction' } & O {
+export function byDirection<
+  const C extends { readonly uplink?: Node; readonly downlink?: Node },
+  const O extends NodeBase = {},
+>(cases: C, opts?: O): SwitchNode<C, undefined> & { readonly on: '$direction' } & NoInfer<O> {
   return node({ kind: 'switch', on: '$direction', cases: node(cases), ...opts }) as SwitchNode<
-    C & Cases,
+    C,
     undefined
-  > & { readonly on: '$direction' } & O;
+  > & {
+    readonly on: '$direction';
+  } & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
 export function choice<const V extends Cases, const O extends NodeBase = {}>(
   variants: V,
   opts?: O,
-): ChoiceNode<V> & O {
-  return node({ kind: 'choice', variants: node(variants), ...opts }) as ChoiceNode<V> & O;
+): ChoiceNode<V> & NoInfer<O> {
+  return node({ kind: 'choice', variants: node(variants), ...opts }) as ChoiceNode<V> & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
 export function optional<const N extends Node, const O extends NodeBase = {}>(
   inner: N,
   opts?: O,
-): OptionalNode<N> & O {
-  return node({ kind: 'optional', node: inner, ...opts }) as OptionalNode<N> & O;
+): OptionalNode<N> & NoInfer<O> {
+  return node({ kind: 'optional', node: inner, ...opts }) as OptionalNode<N> & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
 export function repeat<
   const N extends Node,
   const O extends NodeBase & { sep?: string; min?: number; max?: number } = {},
->(inner: N, opts?: O): RepeatNode<N> & O {
-  return node({ kind: 'repeat', node: inner, ...opts }) as RepeatNode<N> & O;
+>(inner: N, opts?: O): RepeatNode<N> & NoInfer<O> {
+  return node({ kind: 'repeat', node: inner, ...opts }) as RepeatNode<N> & NoInfer<O>;
 }
 
 /* @__NO_SIDE_EFFECTS__ */
 export function line<const N extends Node, const O extends NodeBase = {}>(
   inner: N,
   opts?: O,
-): LineNode<N> & O {
-  return node({ kind: 'line', node: inner, ...opts }) as LineNode<N> & O;
+): LineNode<N> & NoInfer<O> {
+  return node({ kind: 'line', node: inner, ...opts }) as LineNode<N> & NoInfer<O>;
 }
 
 // ---- text tokens --------------------------------------------------------------------------------
 
 type TokenOptions = Omit<Partial<TokenNode>, 'kind' | 'syntax'>;
-type Token<S extends TokenSyntax, O> = TokenNode & { readonly syntax: S } & O;
+type Token<S extends TokenSyntax, O> = TokenNode & { readonly syntax: S } & NoInfer<O>;
 
 function token<S extends TokenSyntax, O extends TokenOptions>(syntax: S, opts?: O): Token<S, O> {
   return node({ kind: 'token', syntax, ...opts }) as Token<S, O>;
@@ -211,10 +227,10 @@ export function computed<const F extends ComputeFn, const O extends Omit<Partial
   fn: F,
   args: readonly string[],
   opts?: O,
-): ComputedNode & { readonly fn: F } & O {
+): ComputedNode & { readonly fn: F } & NoInfer<O> {
   return node({ kind: 'computed', fn, args: node([...args]), ...opts }) as ComputedNode & {
     readonly fn: F;
-  } & O;
+  } & NoInfer<O>;
 }
 
 // ---- derived fields -----------------------------------------------------------------------------

@@ -14,7 +14,9 @@ const FRAMES = [GET_INFO, INFO, AUTH, AUTH_ACK, LOGIN];
 const join = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
 
 const summary = (records: StreamRecord[]) =>
-  records.map((r) => (r.kind === 'frame' ? `frame@${r.offset}+${r.length}` : `${r.kind}@${r.offset}+${r.bytes.length}`));
+  records.map((r) =>
+    r.kind === 'frame' ? `frame@${r.offset}+${r.length}` : `${r.kind}@${r.offset}+${r.bytes.length}`,
+  );
 
 /** Offsets and lengths of all records tile the input exactly. */
 function expectTiled(records: StreamRecord[], total: number) {
@@ -29,7 +31,13 @@ function expectTiled(records: StreamRecord[], total: number) {
 describe('Meiligao stream framing', () => {
   test('several frames in one chunk decode with good CRCs', () => {
     const records = decodeStream(meiligao, join(...FRAMES));
-    expect(summary(records)).toEqual(['frame@0+17', 'frame@17+26', 'frame@43+17', 'frame@60+18', 'frame@78+17']);
+    expect(summary(records)).toEqual([
+      'frame@0+17',
+      'frame@17+26',
+      'frame@43+17',
+      'frame@60+18',
+      'frame@78+17',
+    ]);
     for (const r of records) if (r.kind === 'frame') expect(r.frame.checksums[0]!.status).toBe('good');
   });
 
@@ -68,7 +76,10 @@ describe('Meiligao stream framing', () => {
     expect(summary(records)).toEqual(['frame@0+17', 'frame@17+18']);
     const first = records[0] as Extract<StreamRecord, { kind: 'frame' }>;
     expect(first.frame.issues.map((i) => i.id)).toContain('meiligao.length.bad');
-    expect(first.frame.issues.find((i) => i.id === 'meiligao.length.bad')).toMatchObject({ expected: 17, actual: 0 });
+    expect(first.frame.issues.find((i) => i.id === 'meiligao.length.bad')).toMatchObject({
+      expected: 17,
+      actual: 0,
+    });
   });
 
   test('two stray 00 bytes after a frame are accounted as undecoded, the next frame decodes', () => {

@@ -15,7 +15,9 @@ describe.each(PROTOCOLS.map((p) => [p.name, p] as const))('%s', (_name, protocol
         expect(decoded.issues.filter((i) => i.severity === 'error')).toEqual([]);
         expect(decoded.ok).toBe(true);
         expect(comparable(frameType.node, decoded.value)).toEqual(comparable(frameType.node, value));
-        expect(encodeFrame(protocol, frameType, decoded.value, { direction, layout: decoded.layout })).toEqual(bytes);
+        expect(
+          encodeFrame(protocol, frameType, decoded.value, { direction, layout: decoded.layout }),
+        ).toEqual(bytes);
       }),
       { numRuns: 300 },
     );
