@@ -10,12 +10,17 @@ function where(s: SourcePosition): string {
   return s.line === undefined ? `${s.file} byte ${s.offset}` : `${s.file} line ${s.line}`;
 }
 
+/** Control and non-ASCII bytes as escapes, so a tree line stays one line. */
 function printable(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => {
-    if (c === '\r') return '\\r';
-    if (c === '\n') return '\\n';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
+  let out = '';
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    if (code >= 0x20 && code < 0x7f) out += c;
+    else if (c === '\r') out += '\\r';
+    else if (c === '\n') out += '\\n';
+    else out += `\\x${code.toString(16).padStart(2, '0')}`;
+  }
+  return out;
 }
 
 function bytesText(b: Uint8Array, max = 32): string {

@@ -9,7 +9,6 @@ import type {
   ComputeFn,
   ComputedNode,
   Derive,
-  Direction,
   Expert,
   ExpertGroup,
   Fields,

@@ -1,7 +1,7 @@
 // Static types inferred from schemas. These are compile-time checks (tsc runs them in
 // `npm run typecheck`): each `@ts-expect-error` line must fail to type-check, or tsc fails.
 import { expect, test } from 'vitest';
-import { meiligaoFrame } from '../../src/protocols/meiligao/index.js';
+import type { meiligaoFrame } from '../../src/protocols/meiligao/index.js';
 import {
   checksum,
   choice,
@@ -23,7 +23,7 @@ import {
   type Encodable,
 } from '../../src/schema/index.js';
 
-const demo = struct({
+export const demo = struct({
   start: oneOf({ $$: 'uplink', '@@': 'downlink' }, { role: 'direction' }),
   length: u16({ derive: lengthOf('$frame') }),
   command: u16(),
@@ -34,6 +34,14 @@ const demo = struct({
   crc: u16({ derive: checksum('crc16-ccitt-false', span('start', 'body')) }),
   end: lit('\r\n'),
 });
+export const textRecord = delimited(',', {
+  status: picklist({ A: 'valid', V: 'invalid' }),
+  lat: digits(),
+  cell: optional(hex()),
+  latitude: computed('nmeaLatitude', ['lat', 'status']),
+  sentence: choice({ gprmc: struct({ a: digits() }), wifi: struct({ b: digits() }) }),
+});
+
 type D = Decoded<typeof demo>;
 type E = Encodable<typeof demo>;
 
@@ -59,19 +67,12 @@ test('Encodable: derived fields optional, text numbers accept numbers, literals 
 });
 
 test('text: open enums, optional members, computed values, choices', () => {
-  const record = delimited(',', {
-    status: picklist({ A: 'valid', V: 'invalid' }),
-    lat: digits(),
-    cell: optional(hex()),
-    latitude: computed('nmeaLatitude', ['lat', 'status']),
-    sentence: choice({ gprmc: struct({ a: digits() }), wifi: struct({ b: digits() }) }),
-  });
-  type R = Decoded<typeof record>;
+  type R = Decoded<typeof textRecord>;
   const known: R = { status: 'A', lat: '1', latitude: 1, gprmc: { a: '1' } };
   const open: R = { status: 'L', lat: '1', cell: '1F', latitude: 1, wifi: { b: '2' } };
   // @ts-expect-error computed values are numbers
   const badComputed: R = { status: 'A', lat: '1', latitude: '1', gprmc: { a: '1' } };
-  type W = Encodable<typeof record>;
+  type W = Encodable<typeof textRecord>;
   const noComputed: W = { status: 'A', lat: 1, wifi: { b: '2' } };
   // @ts-expect-error a variant must be given
   const noVariant: W = { status: 'A', lat: 1 };
