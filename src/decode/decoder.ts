@@ -136,6 +136,18 @@ interface Env {
 }
 
 function compile(n: Node, path: string, stops: string, env: Env, memberKey?: string): Parse {
+  const parse = compileNode(n, path, stops, env, memberKey);
+  const deviation = n.deviation;
+  if (!deviation) return parse;
+  return (st, pos, end, scope) => {
+    const q = parse(st, pos, end, scope);
+    if (q >= 0 && st.v !== ABSENT)
+      st.issue({ id: `${path}.deviation`, severity: deviation.severity, group: 'protocol', path, offset: pos, message: deviation.message });
+    return q;
+  };
+}
+
+function compileNode(n: Node, path: string, stops: string, env: Env, memberKey?: string): Parse {
   switch (n.kind) {
     case 'uint':
       return compileUint(n, path, env);
@@ -258,7 +270,8 @@ function compile(n: Node, path: string, stops: string, env: Env, memberKey?: str
             partialItem = st.v; // keep what the missing item got to, for the partial result
             break;
           }
-          if (q < 0 || q === p) {
+          // Without a separator an empty item would repeat forever; with one, an empty item is a field.
+          if (q < 0 || (q === p && (sep === undefined || items.length > 0))) {
             st.restore(m);
             break;
           }

@@ -227,7 +227,8 @@ function valueArbitrary(n: Node, ctx: Ctx): fc.Arbitrary<unknown> {
     case 'optional':
       return fc.option(valueArbitrary(n.node, ctx), { nil: undefined });
     case 'repeat': {
-      const min = n.min ?? 0;
+      // With a separator, no items and one empty item are the same text: decode reads one empty item.
+      const min = Math.max(n.min ?? 0, n.sep !== undefined && firstOf(n.node).nullable ? 1 : 0);
       const item = valueArbitrary(n.node, { ...ctx, stops: n.sep ? ctx.stops + n.sep : ctx.stops });
       return fc.array(item, { minLength: min, maxLength: Math.min(n.max ?? min + 3, min + 3) });
     }

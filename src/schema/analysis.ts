@@ -157,14 +157,25 @@ export function altLabel(owner: Node, key: string, child: Node, memberKey: strin
   return key;
 }
 
-/** Every field of every frame type, parents before children, in wire order. */
+/**
+ * Every field of every frame type, parents before children, in wire order; a node reachable twice
+ * under one path (a shared case, a repeat and its item of the same node) is listed once.
+ */
 export function listFields(protocol: Protocol): FieldInfo[] {
   const out: FieldInfo[] = [];
+  const seen = new Map<string, Set<Node>>();
+  const push = (f: FieldInfo) => {
+    const nodes = seen.get(f.path) ?? new Set<Node>();
+    if (nodes.has(f.node)) return;
+    nodes.add(f.node);
+    seen.set(f.path, nodes);
+    out.push(f);
+  };
   for (const frameType of protocol.frames) {
     const visit = (n: Node, path: string, depth: number, memberKey: string | undefined): void => {
       switch (n.kind) {
         case 'struct':
-          out.push({ path, node: n, frameType, depth });
+          push({ path, node: n, frameType, depth });
           for (const [key, child] of Object.entries(n.fields)) {
             // A switch or choice member is transparent: its cases sit beside the member's siblings.
             if (child.kind === 'switch' || child.kind === 'choice') visit(child, path, depth + 1, key);
@@ -175,7 +186,7 @@ export function listFields(protocol: Protocol): FieldInfo[] {
         case 'line':
           return visit(n.node, path, depth, memberKey);
         case 'repeat':
-          out.push({ path, node: n, frameType, depth });
+          push({ path, node: n, frameType, depth });
           return visit(n.node, path, depth, memberKey);
         case 'switch':
         case 'choice':
@@ -186,7 +197,7 @@ export function listFields(protocol: Protocol): FieldInfo[] {
           }
           return;
         default:
-          out.push({ path, node: n, frameType, depth });
+          push({ path, node: n, frameType, depth });
       }
     };
     visit(frameType.node, rootPath(protocol, frameType), 0, undefined);

@@ -40,6 +40,11 @@ export interface NodeBase {
   readonly names?: Readonly<Record<string, string>>;
   /** Set on switch cases and choice variants: the key and path segment they appear under. */
   readonly label?: string;
+  /**
+   * Matching this node is itself a known deviation from the documents (a variant real devices or the
+   * documents' own examples show): it decodes, and an issue `<path>.deviation` says so.
+   */
+  readonly deviation?: { readonly severity: Severity; readonly message: string };
 }
 
 /** A field whose value is computed from other bytes: filled on encode, verified on decode. */
