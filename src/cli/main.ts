@@ -3,8 +3,11 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { decodeCommand } from './commands/decode.js';
 
+/** yargs drops a lone `-`; it travels through parsing as this and is turned back into `-` by commands. */
+export const STDIN_ARG = '\u0000stdin';
+
 export function buildCli(argv: readonly string[]) {
-  return yargs([...argv])
+  return yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('trackshark')
     .usage(
       '$0 <command> [options]\n\nPacket analysis for GPS-tracker protocols: MT700, Meiligao/VT600, H02/Cantrack, Fibocom L610 AT, Wialon WLN.',

@@ -41,3 +41,8 @@ export const decodeOptions = {
     describe: 'No per-problem lines or summary on stderr',
   },
 } as const satisfies Record<string, Options>;
+
+/** A lone `-` (stdin) survives yargs as a sentinel (see main.ts); this restores it. */
+export function fromStdinArg(arg: string): string {
+  return arg === '\u0000stdin' ? '-' : arg;
+}

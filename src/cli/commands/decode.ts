@@ -1,6 +1,6 @@
 // `trackshark decode <inputs...>`: argv to options, then the pipeline (loaded lazily).
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { decodeOptions } from '../options.js';
+import { decodeOptions, fromStdinArg } from '../options.js';
 
 type DecodeArgs = {
   inputs: string[];
@@ -28,7 +28,7 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
     const { runDecode } = await import('../../pipeline/run-decode.js');
     process.exitCode = await runDecode(
       {
-        inputs: argv.inputs,
+        inputs: argv.inputs.map(fromStdinArg),
         json: argv.json,
         hex: argv.hex,
         quiet: argv.quiet,
