@@ -48,8 +48,10 @@ function nmeaCoordinate(
     minutes = value - degrees * 100;
   }
   if (minutes >= 60) return undefined;
+  // The hemisphere letter decides the sign when there is one; in `-23-3.3408,S` the minus signs only
+  // separate degrees from minutes. Without a letter, a leading minus means south or west.
   const hemi = typeof hemisphere === 'string' ? hemisphere.trim().toUpperCase() : '';
-  if (hemi === negative) sign = -sign;
+  if (hemi !== '') sign = hemi === negative ? -1 : 1;
   return round(sign * (degrees + minutes / 60), 7);
 }
 

@@ -6,6 +6,7 @@ import {
   CHECKSUMS,
   altLabel,
   fixedSize,
+  isEmptyCase,
   rootPath,
   stopsAfter,
   type Derive,
@@ -55,6 +56,10 @@ class State {
   failPos = -1;
   failExpected = new Set<string>();
   partial = false;
+  /** A separator the enclosing struct owes before a transparent switch/choice member, if its case is not empty. */
+  sepBefore: string | undefined;
+  /** Where the last chosen case began (after any separator), for its span. */
+  caseStart = 0;
 
   constructor(
     readonly buf: Uint8Array,
@@ -142,7 +147,14 @@ function compile(n: Node, path: string, stops: string, env: Env, memberKey?: str
   return (st, pos, end, scope) => {
     const q = parse(st, pos, end, scope);
     if (q >= 0 && st.v !== ABSENT)
-      st.issue({ id: `${path}.deviation`, severity: deviation.severity, group: 'protocol', path, offset: pos, message: deviation.message });
+      st.issue({
+        id: `${path}.deviation`,
+        severity: deviation.severity,
+        group: 'protocol',
+        path,
+        offset: pos,
+        message: deviation.message,
+      });
     return q;
   };
 }
@@ -492,6 +504,7 @@ function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops
     const rec = st.record(path, n, pos, pos, undefined);
     let p = lead === undefined ? pos : pos + lead.length;
     let emitted = 0;
+    let skipped = false;
     for (const m of members) {
       const fend = end - m.tail;
       let start = p;
@@ -499,28 +512,22 @@ function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops
       if (sep !== undefined && !m.zeroWidth) {
         const needSep = emitted > 0;
         if (m.kind === 'optional') {
+          // Separated fields are positional: once one optional is absent, the later ones are too.
+          if (skipped) continue;
           const mk = st.mark();
           let r = p;
           if (needSep) r = startsWith(st.buf, r, fend, sep) ? r + sep.length : st.fail(r, show(sep));
           q = r >= 0 ? m.parse(st, r, fend, sc) : -1;
           if (q < 0 || st.v === ABSENT) {
             st.restore(mk);
+            skipped = true;
             continue;
           }
           start = r;
-        } else if (needSep && m.transparent) {
-          // A switch whose case is empty takes no separator: try with one, then an empty case without.
-          const mk = st.mark();
-          q = startsWith(st.buf, p, fend, sep)
-            ? m.parse(st, p + sep.length, fend, sc)
-            : st.fail(p, show(sep));
-          if (q >= 0) start = p + sep.length;
-          else {
-            st.restore(mk);
-            const r = m.parse(st, p, fend, sc);
-            if (r !== p) st.restore(mk);
-            q = r === p ? r : -1;
-          }
+        } else if (m.transparent) {
+          st.sepBefore = needSep ? sep : undefined;
+          q = m.parse(st, p, fend, sc);
+          st.sepBefore = undefined;
         } else {
           if (needSep) {
             if (!startsWith(st.buf, p, fend, sep)) {
@@ -567,24 +574,37 @@ function compileAlternatives(
   // As a struct member the alternative's value goes straight into the struct under its label;
   // elsewhere (frame root, inside a line or repeat) it is wrapped as { [label]: value }.
   const asMember = memberKey !== undefined;
-  // A case that is itself a switch or choice is flattened: its own cases stand in for it.
+  // A case that is itself a switch or choice is flattened: its own cases stand in for it. A separator
+  // owed by the enclosing struct is consumed here, unless the chosen case is empty.
   const build = (key: string, child: Node) => {
     const nested = child.kind === 'switch' || child.kind === 'choice';
     const label = altLabel(n, key, child, memberKey);
-    const parse = nested
+    const inner = nested
       ? compile(child, path, stops, env, memberKey)
       : compile(child, `${path}.${label}`, stops, env);
+    const empty = isEmptyCase(child);
+    const parse: Parse = (st, pos, end, scope) => {
+      const sep = st.sepBefore;
+      if (nested) return inner(st, pos, end, scope);
+      st.sepBefore = undefined;
+      const start = sep === undefined || empty ? pos : pos + sep.length;
+      if (start !== pos && !startsWith(st.buf, pos, end, sep!)) return st.fail(pos, show(sep!));
+      const q = inner(st, start, end, scope);
+      st.caseStart = start;
+      return q;
+    };
     return { key, label, params: child.params, parse, nested };
   };
   type Alt = ReturnType<typeof build>;
   const assign = (st: State, scope: Scope, alt: Alt, pos: number, q: number) => {
     if (alt.params) st.params.push(alt.params);
-    if (memberKey !== undefined) scope.spans[memberKey] = [pos, q];
+    const start = alt.nested ? pos : Math.min(st.caseStart, q);
+    if (memberKey !== undefined) scope.spans[memberKey] = [start, q];
     if (alt.nested) return q;
     const v = st.v;
     if (asMember) {
       scope.vals[alt.label] = v;
-      scope.spans[alt.label] = [pos, q];
+      scope.spans[alt.label] = [start, q];
     } else st.v = { [alt.label]: v };
     return q;
   };
@@ -596,6 +616,7 @@ function compileAlternatives(
       const disc = on === '$direction' ? st.direction : lookup(scope, on);
       const c = cases.get(String(disc)) ?? fallback;
       if (!c) return st.fail(pos, `a case of ${path} for ${on} = ${String(disc)}`);
+      st.caseStart = pos;
       const q = c.parse(st, pos, end, scope);
       if (q < 0) {
         if (st.partial) assign(st, scope, { ...c, params: undefined }, pos, pos);
@@ -608,7 +629,10 @@ function compileAlternatives(
   return (st, pos, end, scope) => {
     let furthest = -1;
     let best = variants[0];
+    const sepBefore = st.sepBefore;
     for (const v of variants) {
+      st.sepBefore = sepBefore;
+      st.caseStart = pos;
       const m = st.mark();
       const [beforePos, beforeExpected] = [st.failPos, st.failExpected];
       st.failPos = -1;
@@ -621,6 +645,7 @@ function compileAlternatives(
       if (reached > furthest) [furthest, best] = [reached, v];
     }
     if (st.partial && best) {
+      st.sepBefore = sepBefore;
       best.parse(st, pos, end, scope);
       assign(st, scope, { ...best, params: undefined }, pos, pos);
     }

@@ -6,6 +6,7 @@ import {
   CHECKSUMS,
   alternatives,
   altLabel,
+  isEmptyCase,
   rootPath,
   type Derive,
   type Direction,
@@ -118,6 +119,9 @@ class Encoder {
   readonly spans = new Map<string, readonly [number, number]>();
   lineEndIndex = 0;
   quotedIndex = 0;
+  /** A separator the enclosing struct owes before a switch/choice member, written only for a non-empty case. */
+  sepBefore: string | undefined;
+  wroteEmptyCase = false;
   direction: Direction | undefined;
 
   constructor(readonly opts: EncodeOptions) {
@@ -312,13 +316,20 @@ class Encoder {
           `a value (or leave out ${key} too: separated fields are positional)`,
           undefined,
         );
-      const before = this.w.len;
-      if (n.sep !== undefined && emitted > 0) this.w.text(n.sep);
-      const start = this.w.len;
-      this.node(child, v, transparent ? path : `${path}.${key}`, sc, transparent ? key : undefined);
-      // An empty case of a switch takes no separator.
-      if (transparent && this.w.len === start && n.sep !== undefined && emitted > 0) this.w.len = before;
-      else emitted++;
+      const owed = n.sep !== undefined && emitted > 0 ? n.sep : undefined;
+      let start = this.w.len;
+      if (transparent) {
+        // The alternative writes the separator itself, unless its chosen case is empty.
+        this.sepBefore = owed;
+        this.node(child, v, path, sc, key);
+        this.sepBefore = undefined;
+        if (owed !== undefined && this.w.len > start && !this.wroteEmptyCase) start += owed.length;
+      } else {
+        if (owed !== undefined) this.w.text(owed);
+        start = this.w.len;
+        this.node(child, v, `${path}.${key}`, sc, undefined);
+      }
+      emitted++;
       sc.spans[key] = [start, this.w.len];
     }
   }
@@ -351,9 +362,16 @@ class Encoder {
         );
     }
     const child = alternatives(n).find(([k]) => k === key)![1];
-    const start = this.w.len;
+    let start = this.w.len;
     if (child.kind === 'switch' || child.kind === 'choice') this.node(child, value, path, scope, memberKey);
     else {
+      const sep = this.sepBefore;
+      this.sepBefore = undefined;
+      this.wroteEmptyCase = isEmptyCase(child);
+      if (sep !== undefined && !this.wroteEmptyCase) {
+        this.w.text(sep);
+        start = this.w.len;
+      }
       const label = altLabel(n, key, child, memberKey);
       this.node(child, holder[label], `${path}.${label}`, scope);
     }

@@ -97,7 +97,7 @@ function discriminants(
     if (n.kind === 'switch' && n.on in fields && !shadowed.has(n.on)) {
       const prev = found.get(n.on) ?? { keys: [], open: false, dir: false };
       found.set(n.on, {
-        keys: [...prev.keys, ...Object.keys(n.cases)],
+        keys: [...prev.keys, ...Object.keys(n.cases).filter((k) => n.cases[k]!.deviation === undefined)],
         open: prev.open || n.default !== undefined,
         dir: false,
       });
@@ -175,7 +175,8 @@ function alternativeArbitrary(
   ctx: Ctx,
   memberKey: string | undefined,
 ): fc.Arbitrary<Record<string, unknown>> {
-  let options = alternatives(n);
+  // Valid values only: a case marked as a deviation from the documents is not generated.
+  let options = alternatives(n).filter(([, c]) => c.deviation === undefined);
   if (n.kind === 'switch') {
     const disc = n.on === '$direction' ? ctx.direction : lookup(ctx.scope, n.on);
     const exact = options.filter(([k]) => k === String(disc));
@@ -298,5 +299,34 @@ export function comparable(n: Node, value: unknown, memberKey?: string): unknown
       return value instanceof Uint8Array ? Array.from(value) : value;
     default:
       return value;
+  }
+}
+
+/** Whether a value passes through a choice declared ambiguous (then only its bytes must round-trip). */
+export function throughAmbiguousChoice(n: Node, value: unknown, memberKey?: string): boolean {
+  if (value === undefined || value === null || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  switch (n.kind) {
+    case 'struct':
+      return Object.entries(n.fields).some(([key, child]) =>
+        child.kind === 'switch' || child.kind === 'choice'
+          ? throughAmbiguousChoice(child, v, key)
+          : throughAmbiguousChoice(child, v[key]),
+      );
+    case 'switch':
+    case 'choice':
+      if (n.kind === 'choice' && n.ambiguous) return true;
+      return alternatives(n).some(([key, child]) =>
+        child.kind === 'switch' || child.kind === 'choice'
+          ? throughAmbiguousChoice(child, v, memberKey)
+          : throughAmbiguousChoice(child, v[altLabel(n, key, child, memberKey)]),
+      );
+    case 'optional':
+    case 'line':
+      return throughAmbiguousChoice(n.node, value, memberKey);
+    case 'repeat':
+      return Array.isArray(value) && value.some((item) => throughAmbiguousChoice(n.node, item));
+    default:
+      return false;
   }
 }

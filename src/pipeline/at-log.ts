@@ -3,6 +3,7 @@
 // frames, nested under the AT line that completed them.
 import { parseAtLogLine } from '../capture/index.js';
 import { decodeStream } from '../decode/index.js';
+import { fibocom } from '../protocols/index.js';
 import type { Direction } from '../schema/index.js';
 import { CarriedStreams } from './carried-streams.js';
 import type { PipelineContext } from './decode-input.js';
@@ -13,9 +14,11 @@ export async function* decodeAtLog(
   chunks: AsyncIterable<Uint8Array>,
   ctx: PipelineContext,
 ): AsyncGenerator<TimelineRecord> {
-  const at = ctx.protocols.find((p) => p.name === 'fibocom');
-  const inner = ctx.protocols.filter((p) => p !== at);
-  const carried = new CarriedStreams(ctx.forced ? [ctx.forced] : inner, ctx.fields);
+  const at = fibocom;
+  const carried = new CarriedStreams(
+    ctx.forced && ctx.forced !== fibocom ? [ctx.forced] : ctx.protocols,
+    ctx.fields,
+  );
   for await (const line of eachLine(chunks)) {
     if (line.text.trim() === '') continue;
     const source = { file: ctx.file, offset: line.offset, line: line.lineNumber };
@@ -26,10 +29,6 @@ export async function* decodeAtLog(
     // Only stamps with a date are wall-clock times; time-of-day and relative stamps stay in the text.
     const timestamp = parsed.timestampKind === 'unix' ? parsed.timestamp : undefined;
     const extra = { ...(timestamp !== undefined ? { timestamp } : {}) };
-    if (!at) {
-      yield { kind: 'undecoded', source, ...extra, bytes: body, reason: 'no AT protocol loaded' };
-      continue;
-    }
     for (const r of decodeStream(at, body, { fields: ctx.fields, ...(direction ? { direction } : {}) })) {
       if (r.kind === 'separator') continue;
       if (r.kind === 'undecoded') {

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { detectInputKind, type InputKind } from '../capture/index.js';
 import { AutoStreamDecoder, StreamDecoder, type StreamRecord } from '../decode/index.js';
-import { PROTOCOLS, protocolByName } from '../protocols/index.js';
+import { PAYLOAD_PROTOCOLS, PROTOCOLS, protocolByName } from '../protocols/index.js';
 import type { Direction, Protocol } from '../schema/index.js';
 import { decodeAtLog } from './at-log.js';
 import { decodeHexLines } from './hex-lines.js';
@@ -23,6 +23,7 @@ export interface DecodeInputOptions {
   readonly direction?: Direction;
   /** Build field lists with spans (default true; counting alone does not need them). */
   readonly fields?: boolean;
+  /** Candidates for choosing a payload protocol by content. */
   readonly protocols?: readonly Protocol[];
 }
 
@@ -98,8 +99,8 @@ export async function* decodeInput(
   file: string,
   opts: DecodeInputOptions = {},
 ): AsyncGenerator<TimelineRecord> {
-  const protocols = opts.protocols ?? PROTOCOLS;
-  const forced = resolveProtocol(opts.protocol, protocols);
+  const protocols = opts.protocols ?? PAYLOAD_PROTOCOLS;
+  const forced = resolveProtocol(opts.protocol);
   let kind: InputKind | undefined = opts.input;
   const chunks = withSniff(readChunks(file), (sample) => {
     kind ??= detectInputKind(sample);
@@ -112,6 +113,7 @@ export async function* decodeInput(
     for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value;
   })();
   const ctx = { file, protocols, forced, fields: opts.fields !== false, direction: opts.direction };
+  if (forced?.name === 'fibocom') kind = 'at-log';
   switch (kind) {
     case 'at-log':
       yield* decodeAtLog(all, ctx);

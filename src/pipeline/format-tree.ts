@@ -29,6 +29,12 @@ function bytesText(b: Uint8Array, max = 32): string {
   return b.length > max ? `${shown} … (${b.length} bytes)` : shown;
 }
 
+/** Unix seconds as an ISO 8601 UTC time, to the millisecond when it has a fraction. */
+function utc(seconds: number): string {
+  const iso = new Date(seconds * 1000).toISOString();
+  return Number.isInteger(seconds) ? `${iso.slice(0, 19)}Z` : iso;
+}
+
 function hexOf(v: number, width: number): string {
   return `0x${v.toString(16).padStart(width * 2, '0')}`;
 }
@@ -47,6 +53,7 @@ function displayValue(f: FieldRecord, checks: ReadonlyMap<string, ChecksumResult
     const name = n.names?.[v];
     if (name !== undefined && name !== v) text = `${text} (${name})`;
   } else text = String(v);
+  if (n.kind === 'computed' && n.fn === 'nmeaTimestamp' && typeof v === 'number') return `${utc(v)} (${v})`;
   if (n.unit && v !== '' && v !== undefined) text += ` ${n.unit}`;
   const check = checks.get(f.path);
   if (check) {

@@ -33,6 +33,13 @@ export function fixedSize(n: Node): number | undefined {
   }
 }
 
+/** A switch case or variant with nothing to write: it takes no separator in a separated struct. */
+export function isEmptyCase(n: Node): boolean {
+  return (
+    n.kind === 'struct' && n.lead === undefined && Object.values(n.fields).every((f) => f.kind === 'computed')
+  );
+}
+
 /** Characters that can start a node. `any`: a token can start with anything; `nullable`: may be empty. */
 export interface First {
   readonly chars: string;

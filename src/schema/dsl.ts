@@ -148,7 +148,7 @@ export function byDirection<
 }
 
 /* @__NO_SIDE_EFFECTS__ */
-export function choice<const V extends Cases, const O extends NodeBase = {}>(
+export function choice<const V extends Cases, const O extends NodeBase & { ambiguous?: boolean } = {}>(
   variants: V,
   opts?: O,
 ): ChoiceNode<V> & NoInfer<O> {

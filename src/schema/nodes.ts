@@ -130,6 +130,12 @@ export interface SwitchNode<
 export interface ChoiceNode<V extends Cases = Cases> extends NodeBase {
   readonly kind: 'choice';
   readonly variants: V;
+  /**
+   * Variants can share a wire text that only context settles (an AT set response and a read answer
+   * with the same name and values): the first that parses wins, so a value of a later variant may
+   * decode as an earlier one with the same bytes.
+   */
+  readonly ambiguous?: boolean;
 }
 
 /** Present if it parses here (decode) or if a value is given (encode). */

@@ -32,11 +32,17 @@ function streamTiles(protocol: Protocol, bytes: Uint8Array, chunk: number): Stre
   return out;
 }
 
-/** Whether a frame's bytes begin the way its framing recognises a frame (unknown commands cannot). */
+/**
+ * Whether the framer would cut these bytes as this frame type: frame types are tried in order, so the
+ * first whose start matches must be this one (an unknown MT700 command has no start at all; an AT
+ * `other` line that starts like a response is claimed by the response type).
+ */
 function recognisable(protocol: Protocol, frameName: string, bytes: Uint8Array): boolean {
-  const framing = protocol.frames.find((f) => f.name === frameName)!.framing;
-  const starts = framing.kind === 'length' ? undefined : framing.start;
-  return !starts || starts.length === 0 || starts.some((p) => matchPattern(bytes, 0, p, true) === 'yes');
+  const claims = (framing: Protocol['frames'][number]['framing']) => {
+    const starts = framing.kind === 'length' ? undefined : framing.start;
+    return !starts || starts.length === 0 || starts.some((p) => matchPattern(bytes, 0, p, true) === 'yes');
+  };
+  return protocol.frames.find((f) => claims(f.framing))?.name === frameName;
 }
 
 /** A few valid, recognisable frames of a protocol, separated by line ends as on the wire. */
@@ -51,7 +57,10 @@ const framesOf = (protocol: Protocol) =>
             bytes: encodeFrame(protocol, ft, s.value, { direction: s.direction }),
           })),
         )
-        .filter(({ ft, bytes }) => recognisable(protocol, ft.name, bytes)),
+        .filter(
+          ({ ft, bytes }) =>
+            bytes.some((b) => b !== 13 && b !== 10) && recognisable(protocol, ft.name, bytes),
+        ),
       { minLength: 1, maxLength: 4 },
     )
     .map((frames) => ({

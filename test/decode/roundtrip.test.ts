@@ -1,9 +1,11 @@
 // decode(encode(x)) equals x and encode(decode(bytes)) equals the bytes, over every frame type of
-// every protocol, for random valid values generated from the schemas themselves.
+// every protocol, for random valid values generated from the schemas themselves. (A value that passes
+// through a choice the schema declares ambiguous must round-trip its bytes; its value may come back as
+// an earlier variant with the same text.)
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { decodeFrame, encodeFrame } from '../../src/decode/index.js';
-import { comparable, frameArbitrary } from '../../src/fuzz/arbitrary.js';
+import { comparable, frameArbitrary, throughAmbiguousChoice } from '../../src/fuzz/arbitrary.js';
 import { PROTOCOLS } from '../../src/protocols/index.js';
 
 describe.each(PROTOCOLS.map((p) => [p.name, p] as const))('%s', (_name, protocol) => {
@@ -14,7 +16,9 @@ describe.each(PROTOCOLS.map((p) => [p.name, p] as const))('%s', (_name, protocol
         const decoded = decodeFrame(protocol, frameType, bytes, { direction });
         expect(decoded.issues.filter((i) => i.severity === 'error')).toEqual([]);
         expect(decoded.ok).toBe(true);
-        expect(comparable(frameType.node, decoded.value)).toEqual(comparable(frameType.node, value));
+        // Where the schema declares a choice ambiguous, the bytes may decode as an earlier variant.
+        if (!throughAmbiguousChoice(frameType.node, value))
+          expect(comparable(frameType.node, decoded.value)).toEqual(comparable(frameType.node, value));
         expect(
           encodeFrame(protocol, frameType, decoded.value, { direction, layout: decoded.layout }),
         ).toEqual(bytes);
