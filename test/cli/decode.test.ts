@@ -24,12 +24,33 @@ describe('trackshark decode', () => {
       ok: true,
       hex: '2424001112345678901fff50006f350d0a',
       normalized: { ident: '12345678901', 'message.type': 'login' },
-      checksums: [{ field: 'meiligao.crc', algorithm: 'crc16-ccitt-false', status: 'good', expected: 0x6f35, actual: 0x6f35, covered: [0, 13] }],
+      checksums: [
+        {
+          field: 'meiligao.crc',
+          algorithm: 'crc16-ccitt-false',
+          status: 'good',
+          expected: 0x6f35,
+          actual: 0x6f35,
+          covered: [0, 13],
+        },
+      ],
       issues: [],
     });
-    expect(first.fields).toMatchObject({ 'meiligao.start': '$$', 'meiligao.length': 17, 'meiligao.device_id': '12345678901', 'meiligao.command': 0x5000, 'meiligao.crc': 0x6f35 });
-    expect(first.spans).toMatchObject({ 'meiligao.start': [0, 2], 'meiligao.device_id': [4, 7], 'meiligao.crc': [13, 2] });
-    const bad = records.filter((x) => (x.issues as unknown[]).length > 0).map((x) => (x.source as { line: number }).line);
+    expect(first.fields).toMatchObject({
+      'meiligao.start': '$$',
+      'meiligao.length': 17,
+      'meiligao.device_id': '12345678901',
+      'meiligao.command': 0x5000,
+      'meiligao.crc': 0x6f35,
+    });
+    expect(first.spans).toMatchObject({
+      'meiligao.start': [0, 2],
+      'meiligao.device_id': [4, 7],
+      'meiligao.crc': [13, 2],
+    });
+    const bad = records
+      .filter((x) => (x.issues as unknown[]).length > 0)
+      .map((x) => (x.source as { line: number }).line);
     expect(bad).toEqual([9, 16, 17]);
   });
 
@@ -47,7 +68,10 @@ describe('trackshark decode', () => {
   });
 
   test('reads stdin, and raw binary with garbage: undecoded bytes get a record and a position', () => {
-    const bytes = Buffer.from('7788' + '2424001112345678901fff50006f350d0a' + '0000' + '40400011101130923633ff95013f9c0d0a', 'hex');
+    const bytes = Buffer.from(
+      '7788' + '2424001112345678901fff50006f350d0a' + '0000' + '40400011101130923633ff95013f9c0d0a',
+      'hex',
+    );
     const r = trackshark(['decode', '--json', '-'], bytes);
     expect(r.status).toBe(0);
     const records = ndjson(r.stdout);
@@ -80,12 +104,15 @@ describe('trackshark decode', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/Invalid values:[\s\S]*Argument: input/);
     expect(trackshark(['decode']).status).toBe(2);
-    expect(trackshark(['decode', '--protocol', 'nope', 'captures/vt600/ota-procedure.hex']).stderr).toContain('unknown protocol');
+    expect(trackshark(['decode', '--protocol', 'nope', 'captures/vt600/ota-procedure.hex']).stderr).toContain(
+      'unknown protocol',
+    );
   });
 
   test('--help lists the command and its options', () => {
     const r = trackshark(['decode', '--help']);
     expect(r.status).toBe(0);
-    for (const option of ['--json', '--input', '--protocol', '--direction', '--hex']) expect(r.stdout).toContain(option);
+    for (const option of ['--json', '--input', '--protocol', '--direction', '--hex'])
+      expect(r.stdout).toContain(option);
   });
 });

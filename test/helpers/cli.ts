@@ -8,7 +8,11 @@ export interface CliResult {
 }
 
 export function trackshark(args: readonly string[], input?: string | Uint8Array): CliResult {
-  const r = spawnSync(process.execPath, ['bin/trackshark.js', ...args], { input, encoding: 'latin1', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['bin/trackshark.js', ...args], {
+    input,
+    encoding: 'latin1',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
