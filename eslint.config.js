@@ -69,7 +69,17 @@ const importRules = [
   },
   {
     files: ['src/fuzz/**/*.ts'],
-    patterns: [forbid('src/fuzz imports schema, decode and capture only.', 'protocols', 'pipeline', 'replay', 'dissector', 'docs'), noCli],
+    patterns: [
+      forbid(
+        'src/fuzz imports schema, decode and capture only.',
+        'protocols',
+        'pipeline',
+        'replay',
+        'dissector',
+        'docs',
+      ),
+      noCli,
+    ],
   },
   {
     files: ['src/pipeline/**/*.ts'],

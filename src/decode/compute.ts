@@ -89,6 +89,23 @@ function hexToText(x: Arg): string | undefined {
   return out;
 }
 
+/**
+ * H02 binary coordinates: 8 packed digits, plus for longitude a ninth digit in the high nibble of the
+ * flags byte (dddmm.mmmm); flags bit 2 set means north, bit 3 set means east.
+ */
+function h02Coordinate(digits: Arg, flags: Arg, options: Options): number | undefined {
+  if (typeof digits !== 'string' || !/^[0-9]{8}$/.test(digits) || typeof flags !== 'number') return undefined;
+  const lon = options?.axis === 'lon';
+  if (lon && flags >> 4 > 9) return undefined;
+  const text = lon ? `${digits}${flags >> 4}` : digits;
+  const degreeDigits = lon ? 3 : 2;
+  const degrees = Number(text.slice(0, degreeDigits));
+  const minutes = Number(`${text.slice(degreeDigits, degreeDigits + 2)}.${text.slice(degreeDigits + 2)}`);
+  if (minutes >= 60) return undefined;
+  const positive = Math.floor(flags / (lon ? 8 : 4)) % 2 === 1;
+  return round((positive ? 1 : -1) * (degrees + minutes / 60), 7);
+}
+
 export const COMPUTE: Readonly<
   Record<ComputeFn, (args: readonly Arg[], options: Options) => string | number | boolean | undefined>
 > = {
@@ -113,4 +130,10 @@ export const COMPUTE: Readonly<
   },
   bitSet: ([v], o) => bitSet(v, o),
   hexToText: ([v]) => hexToText(v),
+  digitSlice: ([v], o) => {
+    if (typeof v !== 'string') return undefined;
+    const part = v.slice(Number(o?.start ?? 0), o?.end === undefined ? undefined : Number(o.end));
+    return /^[0-9]+$/.test(part) ? Number(part) : undefined;
+  },
+  h02Coordinate: ([digits, flags], o) => h02Coordinate(digits, flags, o),
 };

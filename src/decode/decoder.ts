@@ -469,14 +469,19 @@ function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops
   const nodes = entries.map(([, c]) => c);
   const sep = n.sep;
   // Fields followed only by fixed-size fields end that many bytes before the struct does (`rest`).
+  // Fields followed only by fixed-size fields, some of them binary (a CRC), end that many bytes before
+  // the struct does: that is how a `rest` body finds its end. Literals alone need no room held back,
+  // since text finds them by their characters (and a missing one is then reported where it belongs).
   const tails = nodes.map((_, i) => {
     let t = 0;
+    let binary = false;
     for (let j = i + 1; j < nodes.length; j++) {
       const s = fixedSize(nodes[j]!);
       if (s === undefined) return 0;
       t += s;
+      if (nodes[j]!.kind !== 'lit' && nodes[j]!.kind !== 'computed') binary = true;
     }
-    return t;
+    return binary ? t : 0;
   });
   const members = entries.map(([key, child], i) => {
     const transparent = child.kind === 'switch' || child.kind === 'choice';

@@ -66,6 +66,8 @@ interface Patch {
   readonly size: number;
   readonly text: boolean;
   readonly endian: 'be' | 'le';
+  /** The text a value gave for a text checksum. */
+  readonly given?: string;
 }
 
 class Writer {
@@ -244,9 +246,12 @@ class Encoder {
     if (n.derive?.kind === 'countOf' && (value === undefined || !this.opts.keepDerived)) {
       const target = lookup(scope, n.derive.target);
       if (!Array.isArray(target)) throw new EncodeError(n.derive.target, 'a list to count', target);
-      text = String(target.length);
+      // A correct count keeps the spelling it was given (a zero-padded `02` stays `02`).
+      const given = typeof value === 'string' && /^[0-9]+$/.test(value) ? value : undefined;
+      text = given !== undefined && Number(given) === target.length ? given : String(target.length);
     } else if (n.derive?.kind === 'checksum' && (value === undefined || !this.opts.keepDerived)) {
       const width = CHECKSUMS[n.derive.algorithm].width * 2;
+      const given = typeof value === 'string' && value.length === width ? value : undefined;
       this.patches.push({
         derive: n.derive,
         path,
@@ -255,6 +260,7 @@ class Encoder {
         size: width,
         text: true,
         endian: 'be',
+        ...(given !== undefined ? { given } : {}),
       });
       text = '0'.repeat(width);
     } else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
@@ -407,7 +413,9 @@ class Encoder {
         v = algo.compute(bytes, s, e, init);
       } else continue;
       if (p.text) {
-        const hex = v.toString(16).toUpperCase().padStart(p.size, '0');
+        // A correct checksum keeps the case it was given; a wrong or missing one is written upper case.
+        const right = v.toString(16).toUpperCase().padStart(p.size, '0');
+        const hex = p.given !== undefined && p.given.toUpperCase() === right ? p.given : right;
         for (let i = 0; i < p.size; i++) bytes[p.start + i] = hex.charCodeAt(i);
       } else this.writeUint(p.start, v, p.size, p.endian, false);
     }

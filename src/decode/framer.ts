@@ -296,21 +296,35 @@ export class Framer {
         }
         return eof ? buf.length : 'more';
       }
-      case 'fixed': {
-        let fitting: number | undefined;
-        for (const size of f.sizes) {
-          const e = p + size;
-          if (e > buf.length) {
-            if (!eof) return 'more';
-            continue;
-          }
-          fitting ??= e;
-          if (e === buf.length || isLineEnd(buf[e]) || matchAny(buf, e, this.allStarts, eof) !== 'no')
-            return e;
-        }
-        return fitting ?? (eof ? 'none' : 'more');
-      }
+      case 'fixed':
+        return this.fixedEnd(f.sizes, buf, p, eof);
     }
+  }
+
+  /**
+   * Of several sizes, the one with the strongest boundary after it wins: the end of the data, or line
+   * ends and then a frame start; then a frame start right away; then a bare line end (binary payloads
+   * hold 0x0A and `$` bytes too, so each alone is weak); else the first size that fits.
+   */
+  private fixedEnd(sizes: readonly number[], buf: Uint8Array, p: number, eof: boolean): EndResult {
+    if (!eof && sizes.some((size) => p + size >= buf.length)) return 'more';
+    let best: { end: number; rank: number } | undefined;
+    for (const size of sizes) {
+      const e = p + size;
+      if (e > buf.length) continue;
+      let rank: number;
+      if (e === buf.length) rank = 0;
+      else {
+        let q = e;
+        while (q < buf.length && isLineEnd(buf[q])) q++;
+        if (q === buf.length && !eof) return 'more';
+        const start = q < buf.length ? matchAny(buf, q, this.allStarts, eof) : 'yes';
+        if (start === 'partial') return 'more';
+        rank = start === 'yes' ? (q > e ? 0 : 1) : q > e ? 2 : 3;
+      }
+      if (!best || rank < best.rank) best = { end: e, rank };
+    }
+    return best ? best.end : 'none';
   }
 
   /**

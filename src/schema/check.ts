@@ -174,6 +174,30 @@ function walk(
     case 'choice': {
       if (n.kind === 'switch' && n.on !== '$direction' && !resolves(scopes, n.on, true))
         report(where, `switch on ${n.on}, which is not an earlier field`);
+      // The encoder finds the case (and fills the discriminant) from the label present in the value, so
+      // different bodies of one switch need labels of their own. One body shared by several keys (H02 V1
+      // and V2) is deliberate: the first key is the default.
+      if (n.kind === 'switch') {
+        const bodies = new Map<string, Set<Node>>();
+        const collect = (alt: Node): void => {
+          for (const [key, child] of alternatives(alt)) {
+            if (key === '$default') continue; // never inferred: it has no discriminant value of its own
+            if (child.kind === 'switch') collect(child);
+            else {
+              const label =
+                child.label ?? (alt.kind === 'switch' && memberKey !== undefined ? memberKey : key);
+              bodies.set(label, (bodies.get(label) ?? new Set()).add(child));
+            }
+          }
+        };
+        collect(n);
+        for (const [label, set] of bodies)
+          if (set.size > 1 && label !== memberKey)
+            report(
+              `${where}.${label}`,
+              `case label ${label} is used by ${set.size} different cases: an encoder cannot tell which to write`,
+            );
+      }
       for (const [key, child] of alternatives(n)) {
         const label = child.label ?? (n.kind === 'switch' && memberKey !== undefined ? memberKey : key);
         if (child.kind !== 'switch' && child.kind !== 'choice' && !NAME.test(label))

@@ -19,7 +19,9 @@ export type ComputeFn =
   | 'validity'
   | 'mictrackVoltage'
   | 'bitSet'
-  | 'hexToText';
+  | 'hexToText'
+  | 'digitSlice'
+  | 'h02Coordinate';
 
 /** How a field feeds the normalized (flespi-style) object. */
 export type ParamConversion = 'as-is' | 'number' | 'hex' | 'boolean';

@@ -119,3 +119,16 @@ describe('rejects', () => {
     expect(messages(node)).toContain('two fields share this name with different types (uint8, uint16)');
   });
 });
+
+test('a label shared by two cases of one switch (the encoder could not choose)', () => {
+  const node = struct({
+    cmd: u16(),
+    body: switchOn('cmd', {
+      1: struct({ a: u8() }, { label: 'pos' }),
+      2: struct({ a: u8() }, { label: 'pos' }),
+    }),
+  });
+  expect(messages(node)).toContain(
+    'case label pos is used by 2 different cases: an encoder cannot tell which to write',
+  );
+});

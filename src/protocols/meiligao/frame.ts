@@ -60,16 +60,8 @@ export const meiligaoFrame = struct({
         { ...named('login_response'), title: 'Login response' },
       ),
       0x9955: position,
-      0x9016: struct(positionFields, {
-        label: 'position',
-        title: 'Logged position',
-        params: { 'message.type': 'logged_position' },
-      }),
-      0x9966: struct(positionFields, {
-        label: 'position',
-        title: 'RFID position',
-        params: { 'message.type': 'rfid_position' },
-      }),
+      0x9016: struct(positionFields, { ...named('logged_position'), title: 'Logged position' }),
+      0x9966: struct(positionFields, { ...named('rfid_position'), title: 'RFID position' }),
       0x9999: struct(
         {
           alarm: u8({ title: 'Alarm', display: 'hex', names: ALARM_CODES, param: 'alarm.code' }),

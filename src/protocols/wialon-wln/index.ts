@@ -1,0 +1,1 @@
+export { wln, wlnLine, wlnRecord } from './wln.js';
