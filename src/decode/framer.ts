@@ -141,6 +141,7 @@ export class Framer {
   private base = 0;
   private prevByte: number | undefined;
   private lastKind: FramerItem['kind'] | undefined;
+  private boundary = false;
   /** An undecoded run still growing, held so that chunk boundaries do not split it (bounded). */
   private garbage: { offset: number; parts: Uint8Array[]; size: number } | undefined;
   private readonly rules: TypeRule[];
@@ -165,9 +166,18 @@ export class Framer {
     this.allStarts = this.rules.flatMap((r) => r.starts ?? []);
   }
 
-  push(chunk: Uint8Array): FramerItem[] {
+  /**
+   * `boundary`: the chunk is a whole message (a UDP datagram, one AT send), so an end marker at its
+   * end is not followed by more of the same frame. A frame still missing its end keeps waiting.
+   */
+  push(chunk: Uint8Array, boundary = false): FramerItem[] {
     this.buf = concat(this.buf, chunk);
-    return this.drain(false);
+    this.boundary = boundary;
+    try {
+      return this.drain(false);
+    } finally {
+      this.boundary = false;
+    }
   }
 
   end(): FramerItem[] {
@@ -294,7 +304,7 @@ export class Framer {
           if (isLineEnd(buf[i])) return i;
           if (i - p > f.max) return 'none';
         }
-        return eof ? buf.length : 'more';
+        return eof || this.boundary ? buf.length : 'more';
       }
       case 'fixed':
         return this.fixedEnd(f.sizes, buf, p, eof);
@@ -307,7 +317,8 @@ export class Framer {
    * hold 0x0A and `$` bytes too, so each alone is weak); else the first size that fits.
    */
   private fixedEnd(sizes: readonly number[], buf: Uint8Array, p: number, eof: boolean): EndResult {
-    if (!eof && sizes.some((size) => p + size >= buf.length)) return 'more';
+    const final = eof || this.boundary;
+    if (!final && sizes.some((size) => p + size >= buf.length)) return 'more';
     let best: { end: number; rank: number } | undefined;
     for (const size of sizes) {
       const e = p + size;
@@ -317,8 +328,8 @@ export class Framer {
       else {
         let q = e;
         while (q < buf.length && isLineEnd(buf[q])) q++;
-        if (q === buf.length && !eof) return 'more';
-        const start = q < buf.length ? matchAny(buf, q, this.allStarts, eof) : 'yes';
+        if (q === buf.length && !final) return 'more';
+        const start = q < buf.length ? matchAny(buf, q, this.allStarts, final) : 'yes';
         if (start === 'partial') return 'more';
         rank = start === 'yes' ? (q > e ? 0 : 1) : q > e ? 2 : 3;
       }
@@ -356,10 +367,11 @@ export class Framer {
     for (let t = p + layout.min - trailer.length; t + trailer.length <= limit; t++) {
       if (!hasTrailer(t)) continue;
       const e = t + trailer.length;
-      if (e === buf.length) return eof ? e : 'more';
+      if (e === buf.length) return eof || this.boundary ? e : 'more';
       let q = e;
       while (q < buf.length && buf[q] === 0 && q - e < 2) q++; // stray 00 bytes seen after frames
-      const m = q >= buf.length ? (eof ? 'yes' : 'partial') : matchAny(buf, q, layout.magics, eof);
+      const final = eof || this.boundary;
+      const m = q >= buf.length ? (final ? 'yes' : 'partial') : matchAny(buf, q, layout.magics, final);
       if (m === 'partial') return 'more';
       if (m === 'yes') return e;
     }
@@ -379,10 +391,10 @@ export class Framer {
         let q = i;
         while (q < buf.length && isLineEnd(buf[q])) q++;
         if (q > i && q < buf.length) {
-          const m = matchAny(buf, q, this.allStarts, eof);
+          const m = matchAny(buf, q, this.allStarts, eof || this.boundary);
           if (m === 'partial') return 'more';
           if (m === 'yes') return i;
-        } else if (q >= buf.length && !eof) return 'more';
+        } else if (q >= buf.length && !eof && !this.boundary) return 'more';
       }
       for (const marker of f.end) {
         if (!startsAt(buf, i, marker)) {
@@ -393,11 +405,11 @@ export class Framer {
         const e = i + marker.length;
         if (!f.endMustBeFollowed) return e;
         if (e >= buf.length) {
-          if (eof) return e;
+          if (eof || this.boundary) return e;
           return 'more';
         }
         if (isLineEnd(buf[e])) return e;
-        const m = matchAny(buf, e, this.allStarts, eof);
+        const m = matchAny(buf, e, this.allStarts, eof || this.boundary);
         if (m === 'partial') return 'more';
         if (m === 'yes') return e;
       }

@@ -39,8 +39,9 @@ export class StreamDecoder {
     this.framer = new Framer(protocol, opts.direction ? { direction: opts.direction } : {});
   }
 
-  push(chunk: Uint8Array): StreamRecord[] {
-    return this.framer.push(chunk).map((i) => this.toRecord(i));
+  /** `boundary`: the chunk is a whole message (see Framer.push). */
+  push(chunk: Uint8Array, boundary = false): StreamRecord[] {
+    return this.framer.push(chunk, boundary).map((i) => this.toRecord(i));
   }
 
   end(): StreamRecord[] {
@@ -130,11 +131,11 @@ export class AutoStreamDecoder {
     return this.decoder?.protocol;
   }
 
-  push(chunk: Uint8Array): StreamRecord[] {
-    if (this.decoder) return this.shifted(this.decoder.push(chunk));
+  push(chunk: Uint8Array, boundary = false): StreamRecord[] {
+    if (this.decoder) return this.shifted(this.decoder.push(chunk, boundary));
     this.held.push(chunk);
     this.heldBytes += chunk.length;
-    return this.tryDecide(false);
+    return this.tryDecide(false, boundary);
   }
 
   end(): StreamRecord[] {
@@ -147,7 +148,7 @@ export class AutoStreamDecoder {
     return this.shift === 0 ? records : records.map((r) => ({ ...r, offset: r.offset + this.shift }));
   }
 
-  private tryDecide(eof: boolean): StreamRecord[] {
+  private tryDecide(eof: boolean, boundary = false): StreamRecord[] {
     const sample = new Uint8Array(Buffer.concat(this.held));
     const protocol = detectProtocol(this.protocols, sample, this.opts.direction);
     const enough = this.heldBytes >= (this.opts.decideAfter ?? 4096);
@@ -162,6 +163,6 @@ export class AutoStreamDecoder {
         : [{ kind: 'undecoded', offset, bytes: sample, reason: 'no known protocol' }];
     }
     this.decoder = new StreamDecoder(protocol, this.opts);
-    return this.shifted(this.decoder.push(sample));
+    return this.shifted(this.decoder.push(sample, boundary));
   }
 }

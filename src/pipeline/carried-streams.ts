@@ -35,7 +35,8 @@ class CarriedStream {
   ): (FrameRecord | UndecodedRecord)[] {
     this.segments.push({ start: this.total, end: this.total + bytes.length, source, timestamp });
     this.total += bytes.length;
-    return this.convert(this.decoder.push(bytes));
+    // Each carried payload (one AT send or receive, one datagram) is a whole message.
+    return this.convert(this.decoder.push(bytes, true));
   }
 
   end(): (FrameRecord | UndecodedRecord)[] {

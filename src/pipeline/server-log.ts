@@ -1,9 +1,12 @@
-// Tracking-server logs: every packet line is one message of a session (T/U + id) in one direction; a
-// session's lines are joined per direction and decoded with the protocol the log names (or by content).
+// Tracking-server logs: every packet line is one message the server already cut out of its session
+// (T = TCP, U = UDP, plus an id) in one direction, so each line is decoded as a whole, in log order,
+// with the protocol the log names (or, for names we do not know, the one chosen for the session's
+// first message by content).
 import { parseServerLogLine } from '../capture/index.js';
+import { decodeStream, detectProtocol } from '../decode/index.js';
 import type { Protocol } from '../schema/index.js';
-import { CarriedStreams } from './carried-streams.js';
 import type { PipelineContext } from './decode-input.js';
+import { streamRecordToTimeline } from './decode-input.js';
 import { eachLine, lineBytes } from './lines.js';
 import type { TimelineRecord } from './records.js';
 
@@ -13,35 +16,45 @@ const LOGGED_NAMES: Readonly<Record<string, string>> = {
   h02: 'h02',
   mictrack: 'mt700',
   mt700: 'mt700',
-  wialon: 'wln',
-  wln: 'wln',
 };
 
 export async function* decodeServerLog(
   chunks: AsyncIterable<Uint8Array>,
   ctx: PipelineContext,
 ): AsyncGenerator<TimelineRecord> {
-  const carried = new CarriedStreams(ctx.protocols, ctx.fields);
-  const byName = (logged: string): Protocol | undefined => {
-    const ours = LOGGED_NAMES[logged.toLowerCase()];
-    return ctx.forced ?? ctx.protocols.find((p) => p.name === ours);
-  };
+  const sessions = new Map<string, Protocol | undefined>();
   for await (const line of eachLine(chunks)) {
     if (line.text.trim() === '') continue;
     const source = { file: ctx.file, offset: line.offset, line: line.lineNumber };
-    const parsed = parseServerLogLine(line.text);
-    if (!parsed) {
+    const packet = parseServerLogLine(line.text);
+    if (!packet) {
       yield { kind: 'skipped', source, bytes: lineBytes(line.text), reason: 'log line without a packet' };
       continue;
     }
-    yield* carried.push(
-      parsed.session,
-      parsed.direction,
-      parsed.payload,
-      source,
-      parsed.timestamp,
-      byName(parsed.protocol),
-    );
+    let protocol = ctx.forced ?? sessions.get(packet.session);
+    if (!protocol) {
+      const named = LOGGED_NAMES[packet.protocol.toLowerCase()];
+      protocol =
+        ctx.protocols.find((p) => p.name === named) ??
+        detectProtocol(ctx.protocols, packet.payload, packet.direction);
+      if (protocol) sessions.set(packet.session, protocol);
+    }
+    const extra = { conversation: packet.session, timestamp: packet.timestamp };
+    if (!protocol) {
+      yield {
+        kind: 'undecoded',
+        source,
+        ...extra,
+        direction: packet.direction,
+        bytes: packet.payload,
+        reason: `no known protocol (logged as ${packet.protocol})`,
+      };
+      continue;
+    }
+    for (const r of decodeStream(protocol, packet.payload, {
+      fields: ctx.fields,
+      direction: packet.direction,
+    }))
+      yield* streamRecordToTimeline(r, source, packet.direction, extra);
   }
-  yield* carried.end();
 }

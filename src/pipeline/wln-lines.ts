@@ -1,5 +1,6 @@
 // Wialon WLN files: one `REG;...` message per line.
 import { decodeStream } from '../decode/index.js';
+import { wln as wlnProtocol } from '../protocols/index.js';
 import type { PipelineContext } from './decode-input.js';
 import { streamRecordToTimeline } from './decode-input.js';
 import { eachLine, lineBytes } from './lines.js';
@@ -9,15 +10,11 @@ export async function* decodeWlnLines(
   chunks: AsyncIterable<Uint8Array>,
   ctx: PipelineContext,
 ): AsyncGenerator<TimelineRecord> {
-  const wln = ctx.forced ?? ctx.protocols.find((p) => p.name === 'wln');
+  const wln = ctx.forced ?? wlnProtocol;
   for await (const line of eachLine(chunks)) {
     if (line.text.trim() === '') continue;
     const source = { file: ctx.file, offset: line.offset, line: line.lineNumber };
     const bytes = lineBytes(line.text);
-    if (!wln) {
-      yield { kind: 'undecoded', source, bytes, reason: 'no WLN protocol loaded' };
-      continue;
-    }
     for (const r of decodeStream(wln, bytes, { fields: ctx.fields }))
       yield* streamRecordToTimeline(r, source, undefined);
   }

@@ -115,3 +115,21 @@ describe('Meiligao stream framing', () => {
     );
   });
 });
+
+describe('message boundaries', () => {
+  test('an end marker at the end of a whole message completes the frame; without the hint it waits', async () => {
+    const { h02 } = await import('../../src/protocols/index.js');
+    const frame = new Uint8Array(
+      Buffer.from(
+        '*HQ,4209951296,V1,144418,A,2232.7178,N,11404.6773,E,000.21,000,080218,FFFFFBFF#',
+        'latin1',
+      ),
+    );
+    expect(new StreamDecoder(h02).push(frame)).toEqual([]);
+    expect(new StreamDecoder(h02).push(frame, true).map((r) => r.kind)).toEqual(['frame']);
+    // A message that ends inside a frame still waits for the rest.
+    const split = new StreamDecoder(h02);
+    expect(split.push(frame.slice(0, 40), true)).toEqual([]);
+    expect(split.push(frame.slice(40), true).map((r) => r.kind)).toEqual(['frame']);
+  });
+});

@@ -301,12 +301,14 @@ describe('through the decode pipeline', () => {
 
   test('the MT700 report reassembled from two MIPSEND lines decodes as MT700', async () => {
     const frames = await nested('mt700-tcp-session.log');
-    // `MODE,1,10` has no line end: only the end of the input completes it, after the reply.
+    // Each carried payload is a whole message, so `MODE,1,10` (no line end) is complete at its own
+    // +MIPRTCP line, before the device's reply.
     expect(frames.map((f) => [f.frame.protocol, f.frame.frameType, f.direction, f.conversation])).toEqual([
       ['mt700', 'report', 'uplink', 'socket_id=1'],
-      ['mt700', 'reply', 'uplink', 'socket_id=1'],
       ['mt700', 'command', 'downlink', 'socket_id=1'],
+      ['mt700', 'reply', 'uplink', 'socket_id=1'],
     ]);
+    expect(frames[1]!.carriedBy?.map((s) => s.line)).toEqual([31]);
     const report = frames[0]!;
     expect(report.carriedBy?.length).toBe(2);
     expect(report.frame.issues).toEqual([]);
