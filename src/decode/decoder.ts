@@ -16,17 +16,11 @@ import {
   type Protocol,
   type TokenNode,
 } from '../schema/index.js';
+import { lookup, lookupSpan, TOKEN_SYNTAX, type Scope } from './scope.js';
 import { latin1 } from './bytes.js';
 import { COMPUTE } from './compute.js';
 import { normalize } from './normalize.js';
 import type { CarriedBytes, ChecksumResult, DecodedFrame, FieldRecord, Issue } from './types.js';
-
-/** Values and spans of one struct, with a link outwards for resolving field references. */
-interface Scope {
-  readonly vals: Record<string, unknown>;
-  readonly spans: Record<string, readonly [number, number]>;
-  readonly up: Scope | null;
-}
 
 interface Deferred {
   readonly derive: Derive;
@@ -108,28 +102,10 @@ class State {
 
 type Parse = (st: State, pos: number, end: number, scope: Scope) => number;
 
-function lookup(scope: Scope | null, name: string): unknown {
-  for (let s = scope; s; s = s.up) if (name in s.vals) return s.vals[name];
-  return undefined;
-}
-function lookupSpan(scope: Scope | null, name: string): readonly [number, number] | undefined {
-  for (let s = scope; s; s = s.up) if (name in s.spans) return s.spans[name];
-  return undefined;
-}
-
 const table = (chars: string): Uint8Array => {
   const t = new Uint8Array(256);
   for (const c of chars) t[c.charCodeAt(0) & 0xff] = 1;
   return t;
-};
-
-const SYNTAX: Record<TokenNode['syntax'], RegExp> = {
-  digits: /^[0-9]*$/,
-  integer: /^-?[0-9]+$/,
-  decimal: /^-?[0-9]+(\.[0-9]+)?$/,
-  hex: /^[0-9A-Fa-f]*$/,
-  alnum: /^[0-9A-Za-z]*$/,
-  text: /^/,
 };
 
 const show = (s: string) => JSON.stringify(s);
@@ -403,7 +379,7 @@ function checkValue(
 
 function compileToken(n: TokenNode, path: string, stops: string): Parse {
   const stop = table(stops);
-  const syntax = SYNTAX[n.syntax];
+  const syntax = TOKEN_SYNTAX[n.syntax];
   const { quoted, length, names, range, derive, carries } = n;
   return (st, pos, end, scope) => {
     let p = pos;

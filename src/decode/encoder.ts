@@ -15,6 +15,7 @@ import {
   type Protocol,
   type TokenNode,
 } from '../schema/index.js';
+import { lookup, lookupSpan, TOKEN_SYNTAX, type Scope } from './scope.js';
 import { fromHex } from './bytes.js';
 import type { Layout } from './types.js';
 
@@ -52,12 +53,6 @@ export interface EncodedFrame {
   readonly spans: ReadonlyMap<string, readonly [number, number]>;
 }
 
-interface Scope {
-  readonly vals: Record<string, unknown>;
-  readonly spans: Record<string, readonly [number, number]>;
-  readonly up: Scope | null;
-}
-
 interface Patch {
   readonly derive: Derive;
   readonly path: string;
@@ -92,24 +87,6 @@ class Writer {
     this.ensure(s.length);
     for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i) & 0xff;
   }
-}
-
-const SYNTAX: Record<TokenNode['syntax'], RegExp> = {
-  digits: /^[0-9]*$/,
-  integer: /^-?[0-9]+$/,
-  decimal: /^-?[0-9]+(\.[0-9]+)?$/,
-  hex: /^[0-9A-Fa-f]*$/,
-  alnum: /^[0-9A-Za-z]*$/,
-  text: /^/,
-};
-
-function lookup(scope: Scope | null, name: string): unknown {
-  for (let s = scope; s; s = s.up) if (name in s.vals) return s.vals[name];
-  return undefined;
-}
-function lookupSpan(scope: Scope | null, name: string): readonly [number, number] | undefined {
-  for (let s = scope; s; s = s.up) if (name in s.spans) return s.spans[name];
-  return undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -268,7 +245,8 @@ class Encoder {
     else if (value === undefined) text = '';
     else throw new EncodeError(path, `${n.syntax} text`, value);
     if (!this.opts.lenient) {
-      if (text !== '' && !SYNTAX[n.syntax].test(text)) throw new EncodeError(path, `${n.syntax} text`, value);
+      if (text !== '' && !TOKEN_SYNTAX[n.syntax].test(text))
+        throw new EncodeError(path, `${n.syntax} text`, value);
       if (n.length && text !== '' && (text.length < n.length[0] || text.length > n.length[1]))
         throw new EncodeError(path, `${n.length[0]}..${n.length[1]} characters`, value);
       if (n.range && text !== '') {
