@@ -85,6 +85,34 @@ const matchAny = (buf: Uint8Array, pos: number, patterns: readonly Pattern[], eo
   return result;
 };
 
+/**
+ * Start patterns indexed by the byte they can begin with: most stream positions are rejected by one
+ * table lookup instead of a try of every pattern of every frame type.
+ */
+class StartSet {
+  private readonly byByte: (Pattern[] | undefined)[] = new Array(256);
+
+  constructor(readonly patterns: readonly Pattern[]) {
+    for (const pat of patterns) {
+      const atom = pat[0];
+      if (!atom) continue;
+      const bytes =
+        'lit' in atom ? [atom.lit.charCodeAt(0)] : [...Array(256).keys()].filter((b) => CLASSES[atom.cls](b));
+      for (const b of bytes) (this.byByte[b] ??= []).push(pat);
+    }
+  }
+
+  match(buf: Uint8Array, pos: number, eof: boolean): Match {
+    if (pos >= buf.length) return this.patterns.length === 0 || eof ? 'no' : 'partial';
+    const candidates = this.byByte[buf[pos]!];
+    return candidates ? matchAny(buf, pos, candidates, eof) : 'no';
+  }
+
+  canStartWith(b: number): boolean {
+    return this.byByte[b] !== undefined;
+  }
+}
+
 /** Literal texts a length-framed frame can start with (its first field). */
 function magicsOf(node: Node): string[] {
   if (node.kind !== 'struct') return [];
@@ -95,7 +123,7 @@ function magicsOf(node: Node): string[] {
 }
 
 interface LengthLayout {
-  readonly magics: Pattern[];
+  readonly magics: StartSet;
   readonly offset: number;
   readonly size: number;
   readonly min: number;
@@ -120,13 +148,12 @@ function lengthLayout(ft: FrameType, field: string): LengthLayout {
     min += s ?? 0;
   }
   if (!seen) throw new Error(`${ft.name}: no length field ${field}`);
-  return { magics: magicsOf(node).map((m) => [{ lit: m }]), offset, size, min };
+  return { magics: new StartSet(magicsOf(node).map((m) => [{ lit: m }])), offset, size, min };
 }
 
 interface TypeRule {
   readonly ft: FrameType;
-  readonly starts: readonly Pattern[] | undefined;
-  readonly firstBytes: ReadonlySet<number> | 'line-start';
+  readonly starts: StartSet | undefined;
   readonly length?: LengthLayout;
 }
 
@@ -145,7 +172,7 @@ export class Framer {
   /** An undecoded run still growing, held so that chunk boundaries do not split it (bounded). */
   private garbage: { offset: number; parts: Uint8Array[]; size: number } | undefined;
   private readonly rules: TypeRule[];
-  private readonly allStarts: readonly Pattern[];
+  private readonly allStarts: StartSet;
 
   constructor(
     readonly protocol: Protocol,
@@ -158,12 +185,11 @@ export class Framer {
       const f = ft.framing;
       if (f.kind === 'length') {
         const length = lengthLayout(ft, f.lengthField);
-        return { ft, starts: length.magics, firstBytes: firstBytesOf(length.magics), length };
+        return { ft, starts: length.magics, length };
       }
-      const starts = f.start && f.start.length > 0 ? f.start : undefined;
-      return { ft, starts, firstBytes: starts ? firstBytesOf(starts) : 'line-start' };
+      return { ft, starts: f.start && f.start.length > 0 ? new StartSet(f.start) : undefined };
     });
-    this.allStarts = this.rules.flatMap((r) => r.starts ?? []);
+    this.allStarts = new StartSet(this.rules.flatMap((r) => r.starts?.patterns ?? []));
   }
 
   /**
@@ -257,7 +283,7 @@ export class Framer {
 
   /** Bytes from `from` that could begin a frame once more data arrives stay buffered. */
   private keepFrom(buf: Uint8Array, from: number): number {
-    const longest = Math.max(1, ...this.allStarts.map(patternMaxLength));
+    const longest = Math.max(1, ...this.allStarts.patterns.map(patternMaxLength));
     return Math.max(from, buf.length - (longest - 1));
   }
 
@@ -270,7 +296,7 @@ export class Framer {
       p === 0 ? this.prevByte === undefined || isLineEnd(this.prevByte) : isLineEnd(buf[p - 1]);
     for (const rule of this.rules) {
       let m: Match;
-      if (rule.starts) m = matchAny(buf, p, rule.starts, eof);
+      if (rule.starts) m = rule.starts.match(buf, p, eof);
       else m = lineStart ? 'yes' : 'no';
       if (m === 'partial') return 'more';
       if (m === 'no') continue;
@@ -329,7 +355,7 @@ export class Framer {
         let q = e;
         while (q < buf.length && isLineEnd(buf[q])) q++;
         if (q === buf.length && !final) return 'more';
-        const start = q < buf.length ? matchAny(buf, q, this.allStarts, final) : 'yes';
+        const start = q < buf.length ? this.allStarts.match(buf, q, final) : 'yes';
         if (start === 'partial') return 'more';
         rank = start === 'yes' ? (q > e ? 0 : 1) : q > e ? 2 : 3;
       }
@@ -371,7 +397,7 @@ export class Framer {
       let q = e;
       while (q < buf.length && buf[q] === 0 && q - e < 2) q++; // stray 00 bytes seen after frames
       const final = eof || this.boundary;
-      const m = q >= buf.length ? (final ? 'yes' : 'partial') : matchAny(buf, q, layout.magics, final);
+      const m = q >= buf.length ? (final ? 'yes' : 'partial') : layout.magics.match(buf, q, final);
       if (m === 'partial') return 'more';
       if (m === 'yes') return e;
     }
@@ -391,7 +417,7 @@ export class Framer {
         let q = i;
         while (q < buf.length && isLineEnd(buf[q])) q++;
         if (q > i && q < buf.length) {
-          const m = matchAny(buf, q, this.allStarts, eof || this.boundary);
+          const m = this.allStarts.match(buf, q, eof || this.boundary);
           if (m === 'partial') return 'more';
           if (m === 'yes') return i;
         } else if (q >= buf.length && !eof && !this.boundary) return 'more';
@@ -409,7 +435,7 @@ export class Framer {
           return 'more';
         }
         if (isLineEnd(buf[e])) return e;
-        const m = matchAny(buf, e, this.allStarts, eof || this.boundary);
+        const m = this.allStarts.match(buf, e, eof || this.boundary);
         if (m === 'partial') return 'more';
         if (m === 'yes') return e;
       }
@@ -420,14 +446,11 @@ export class Framer {
 
   /** The first position at or after `from` where some frame type could start. */
   private nextStart(buf: Uint8Array, from: number, eof: boolean): number {
+    const lineRules = this.rules.some((r) => !r.starts);
     for (let i = from; i < buf.length; i++) {
       const b = buf[i]!;
-      const lineStart = isLineEnd(buf[i - 1]) && !isLineEnd(b);
-      for (const rule of this.rules) {
-        if (rule.firstBytes === 'line-start' ? !lineStart : !rule.firstBytes.has(b)) continue;
-        const m = rule.starts ? matchAny(buf, i, rule.starts, eof) : 'yes';
-        if (m !== 'no') return i;
-      }
+      if (lineRules && isLineEnd(buf[i - 1]) && !isLineEnd(b)) return i;
+      if (this.allStarts.canStartWith(b) && this.allStarts.match(buf, i, eof) !== 'no') return i;
     }
     return -1;
   }
@@ -448,17 +471,6 @@ function startsAt(buf: Uint8Array, pos: number, text: string): boolean {
   if (pos + text.length > buf.length) return false;
   for (let i = 0; i < text.length; i++) if (buf[pos + i] !== text.charCodeAt(i)) return false;
   return true;
-}
-
-function firstBytesOf(patterns: readonly Pattern[]): Set<number> {
-  const set = new Set<number>();
-  for (const pat of patterns) {
-    const atom = pat[0];
-    if (!atom) continue;
-    if ('lit' in atom) set.add(atom.lit.charCodeAt(0));
-    else for (let b = 0; b < 256; b++) if (CLASSES[atom.cls](b)) set.add(b);
-  }
-  return set;
 }
 
 function patternMaxLength(p: Pattern): number {

@@ -42,7 +42,7 @@ export async function* readChunks(file: string): AsyncGenerator<Uint8Array> {
     if (info.isDirectory())
       throw new InputError(file, undefined, 'is a directory (give the files inside it)');
   }
-  const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 16 });
   try {
     for await (const chunk of stream) yield chunk as Uint8Array;
   } catch (e) {
