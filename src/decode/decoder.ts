@@ -57,7 +57,6 @@ class State {
 
   constructor(
     readonly buf: Uint8Array,
-    readonly proto: string,
     readonly collect: boolean,
   ) {}
 
@@ -112,12 +111,8 @@ const show = (s: string) => JSON.stringify(s);
 
 // ---- compilation --------------------------------------------------------------------------------
 
-interface Env {
-  readonly proto: string;
-}
-
-function compile(n: Node, path: string, stops: string, env: Env, memberKey?: string): Parse {
-  const parse = compileNode(n, path, stops, env, memberKey);
+function compile(n: Node, path: string, stops: string, memberKey?: string): Parse {
+  const parse = compileNode(n, path, stops, memberKey);
   const deviation = n.deviation;
   if (!deviation) return parse;
   return (st, pos, end, scope) => {
@@ -135,10 +130,10 @@ function compile(n: Node, path: string, stops: string, env: Env, memberKey?: str
   };
 }
 
-function compileNode(n: Node, path: string, stops: string, env: Env, memberKey?: string): Parse {
+function compileNode(n: Node, path: string, stops: string, memberKey?: string): Parse {
   switch (n.kind) {
     case 'uint':
-      return compileUint(n, path, env);
+      return compileUint(n, path);
     case 'bcd': {
       const { size, pad } = n;
       return (st, pos, end) => {
@@ -218,12 +213,12 @@ function compileNode(n: Node, path: string, stops: string, env: Env, memberKey?:
       };
     }
     case 'struct':
-      return compileStruct(n, path, stops, env);
+      return compileStruct(n, path, stops);
     case 'switch':
     case 'choice':
-      return compileAlternatives(n, path, stops, env, memberKey);
+      return compileAlternatives(n, path, stops, memberKey);
     case 'optional': {
-      const inner = compile(n.node, path, stops, env, memberKey);
+      const inner = compile(n.node, path, stops, memberKey);
       return (st, pos, end, scope) => {
         const m = st.mark();
         const q = inner(st, pos, end, scope);
@@ -234,7 +229,7 @@ function compileNode(n: Node, path: string, stops: string, env: Env, memberKey?:
       };
     }
     case 'repeat': {
-      const inner = compile(n.node, path, n.sep ? stops + n.sep : stops, env);
+      const inner = compile(n.node, path, n.sep ? stops + n.sep : stops);
       const sep = n.sep;
       const min = n.min ?? 0;
       const max = n.max ?? Infinity;
@@ -276,7 +271,7 @@ function compileNode(n: Node, path: string, stops: string, env: Env, memberKey?:
       };
     }
     case 'line': {
-      const inner = compile(n.node, path, stops + '\r\n', env, memberKey);
+      const inner = compile(n.node, path, stops + '\r\n', memberKey);
       return (st, pos, end, scope) => {
         const q = inner(st, pos, end, scope);
         if (q < 0) return -1;
@@ -321,7 +316,7 @@ function startsWith(buf: Uint8Array, pos: number, end: number, text: string): bo
   return true;
 }
 
-function compileUint(n: Extract<Node, { kind: 'uint' }>, path: string, env: Env): Parse {
+function compileUint(n: Extract<Node, { kind: 'uint' }>, path: string): Parse {
   const { size, endian, names, range, derive } = n;
   return (st, pos, end, scope) => {
     if (pos + size > end) return st.fail(pos, `${size}-byte ${path}`);
@@ -334,7 +329,7 @@ function compileUint(n: Extract<Node, { kind: 'uint' }>, path: string, env: Env)
         endian === 'be'
           ? ((b[pos]! << 24) >>> 0) + ((b[pos + 1]! << 16) | (b[pos + 2]! << 8) | b[pos + 3]!)
           : ((b[pos + 3]! << 24) >>> 0) + ((b[pos + 2]! << 16) | (b[pos + 1]! << 8) | b[pos]!);
-    checkValue(st, env, path, pos, v, names, range);
+    checkValue(st, path, pos, v, names, range);
     if (derive) st.deferred.push({ derive, path, scope, start: pos, end: pos + size, value: v, text: false });
     st.v = v;
     st.record(path, n, pos, pos + size, v);
@@ -344,7 +339,6 @@ function compileUint(n: Extract<Node, { kind: 'uint' }>, path: string, env: Env)
 
 function checkValue(
   st: State,
-  _env: Env,
   path: string,
   pos: number,
   v: number | string,
@@ -421,7 +415,7 @@ function compileToken(n: TokenNode, path: string, stops: string): Parse {
           length[0] === length[1] ? `${length[0]} characters` : `${length[0]}..${length[1]} characters`,
         message: `${path} ${show(value)} has ${value.length} characters, expected ${length[0] === length[1] ? length[0] : `${length[0]} to ${length[1]}`}`,
       });
-    if (value !== '') checkValue(st, { proto: '' }, path, pos, value, names, range);
+    if (value !== '') checkValue(st, path, pos, value, names, range);
     if (derive) st.deferred.push({ derive, path, scope, start: pos, end: p, value, text: true });
     if (carries) carry(st, path, carries.stream, scope, value);
     st.v = value;
@@ -440,7 +434,7 @@ function carry(st: State, path: string, keys: readonly string[], scope: Scope, t
   if (bytes.length > 0) st.carried.push({ path, stream, bytes, raw: !isHex });
 }
 
-function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops: string, env: Env): Parse {
+function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops: string): Parse {
   const entries = Object.entries(n.fields);
   const nodes = entries.map(([, c]) => c);
   const sep = n.sep;
@@ -470,7 +464,6 @@ function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops
         child,
         transparent ? path : `${path}.${key}`,
         stopsAfter(nodes, i, sep, stops),
-        env,
         transparent ? key : undefined,
       ),
       tail: tails[i]!,
@@ -549,7 +542,6 @@ function compileAlternatives(
   n: Extract<Node, { kind: 'switch' | 'choice' }>,
   path: string,
   stops: string,
-  env: Env,
   memberKey: string | undefined,
 ): Parse {
   // As a struct member the alternative's value goes straight into the struct under its label;
@@ -560,9 +552,7 @@ function compileAlternatives(
   const build = (key: string, child: Node) => {
     const nested = child.kind === 'switch' || child.kind === 'choice';
     const label = altLabel(n, key, child, memberKey);
-    const inner = nested
-      ? compile(child, path, stops, env, memberKey)
-      : compile(child, `${path}.${label}`, stops, env);
+    const inner = nested ? compile(child, path, stops, memberKey) : compile(child, `${path}.${label}`, stops);
     const empty = isEmptyCase(child);
     const parse: Parse = (st, pos, end, scope) => {
       const sep = st.sepBefore;
@@ -734,7 +724,7 @@ const compiled = new WeakMap<FrameType, Parse>();
 function compiledFor(protocol: Protocol, frameType: FrameType): Parse {
   let p = compiled.get(frameType);
   if (!p) {
-    p = compile(frameType.node, rootPath(protocol, frameType), '', { proto: protocol.name });
+    p = compile(frameType.node, rootPath(protocol, frameType), '');
     compiled.set(frameType, p);
   }
   return p;
@@ -749,7 +739,7 @@ export function decodeFrame(
 ): DecodedFrame {
   const parse = compiledFor(protocol, frameType);
   const run = (partial: boolean) => {
-    const st = new State(bytes, protocol.name, opts.fields !== false);
+    const st = new State(bytes, opts.fields !== false);
     st.s = latin1(bytes);
     st.direction = frameType.direction ?? opts.direction;
     st.partial = partial;

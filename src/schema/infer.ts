@@ -1,7 +1,7 @@
 // Static types inferred from a schema (zod's input/output split): Decoded<S> is what decode returns,
 // Encodable<S> what encode accepts. Derived fields are optional in the second and present in the first;
 // computed fields exist only in the first; literals in neither.
-import type { ComputeFn, Direction, FrameType, Node, Protocol } from './nodes.js';
+import type { ComputeFn, FrameType, Node, Protocol } from './nodes.js';
 
 type Mode = 'decoded' | 'encodable';
 
@@ -149,4 +149,3 @@ type FramesValue<T, M extends Mode> = T extends FrameType
   ? { readonly frameType: T['name']; readonly value: Value<T['node'], M> }
   : never;
 
-export type { Direction };
