@@ -148,4 +148,3 @@ export type Encodable<S> = S extends Protocol
 type FramesValue<T, M extends Mode> = T extends FrameType
   ? { readonly frameType: T['name']; readonly value: Value<T['node'], M> }
   : never;
-
