@@ -6,5 +6,7 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     pool: 'threads',
+    // A test that asserts nothing cannot fail.
+    expect: { requireAssertions: true },
   },
 });

@@ -2,12 +2,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { decodeCommand } from './commands/decode.js';
-
-/** yargs drops a lone `-`; it travels through parsing as this and is turned back into `-` by commands. */
-export const STDIN_ARG = '\u0000stdin';
+import { toStdinArg } from './options.js';
 
 export function buildCli(argv: readonly string[]) {
-  return yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
+  return yargs(argv.map(toStdinArg))
     .scriptName('trackshark')
     .usage(
       '$0 <command> [options]\n\nPacket analysis for GPS-tracker protocols: MT700, Meiligao/VT600, H02/Cantrack, Fibocom L610 AT, Wialon WLN.',

@@ -42,7 +42,13 @@ export const decodeOptions = {
   },
 } as const satisfies Record<string, Options>;
 
-/** A lone `-` (stdin) survives yargs as a sentinel (see main.ts); this restores it. */
+/** yargs drops a lone `-` (stdin): it travels through parsing as this sentinel instead. */
+export const STDIN_ARG = '\u0000stdin';
+
+export function toStdinArg(arg: string): string {
+  return arg === '-' ? STDIN_ARG : arg;
+}
+
 export function fromStdinArg(arg: string): string {
-  return arg === '\u0000stdin' ? '-' : arg;
+  return arg === STDIN_ARG ? '-' : arg;
 }

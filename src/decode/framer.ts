@@ -236,7 +236,8 @@ export class Framer {
     const buf = this.buf;
     let p = 0;
     while (p < buf.length) {
-      if (isLineEnd(buf[p]) && this.atFrameBoundary()) {
+      // Line ends after a frame (or at the start) separate frames; after garbage they are garbage.
+      if (isLineEnd(buf[p]) && this.lastKind !== 'undecoded') {
         let q = p;
         while (q < buf.length && isLineEnd(buf[q])) q++;
         this.flushGarbage(out);
@@ -274,11 +275,6 @@ export class Framer {
     this.buf = buf.slice(p);
     this.base += p;
     return out;
-  }
-
-  /** Line ends after a frame (or at the start of the stream) separate frames; after garbage they are garbage. */
-  private atFrameBoundary(): boolean {
-    return this.lastKind !== 'undecoded';
   }
 
   /** Bytes from `from` that could begin a frame once more data arrives stay buffered. */

@@ -91,15 +91,14 @@ function tokenArbitrary(n: TokenNode, ctx: Ctx): fc.Arbitrary<string> {
 /** Keys of a struct that a later switch (in this struct's subtree) is keyed on, with their case keys. */
 function discriminants(
   fields: Readonly<Record<string, Node>>,
-): Map<string, { keys: string[]; open: boolean; dir: boolean }> {
-  const found = new Map<string, { keys: string[]; open: boolean; dir: boolean }>();
+): Map<string, { keys: string[]; open: boolean }> {
+  const found = new Map<string, { keys: string[]; open: boolean }>();
   const visit = (n: Node, shadowed: ReadonlySet<string>) => {
     if (n.kind === 'switch' && n.on in fields && !shadowed.has(n.on)) {
-      const prev = found.get(n.on) ?? { keys: [], open: false, dir: false };
+      const prev = found.get(n.on) ?? { keys: [], open: false };
       found.set(n.on, {
         keys: [...prev.keys, ...Object.keys(n.cases).filter((k) => n.cases[k]!.deviation === undefined)],
         open: prev.open || n.default !== undefined,
-        dir: false,
       });
     }
     if (n.kind === 'struct') {

@@ -2,12 +2,12 @@
 // payloads it carries are joined per socket and direction and decoded as MT700, Meiligao or H02
 // frames, nested under the AT line that completed them.
 import { parseAtLogLine } from '../capture/index.js';
-import { decodeStream } from '../decode/index.js';
+import { decodeStream, fromLatin1 } from '../decode/index.js';
 import { fibocom } from '../protocols/index.js';
 import type { Direction } from '../schema/index.js';
 import { CarriedStreams } from './carried-streams.js';
 import type { PipelineContext } from './decode-input.js';
-import { eachLine, lineBytes } from './lines.js';
+import { eachLine } from './lines.js';
 import type { TimelineRecord } from './records.js';
 
 export async function* decodeAtLog(
@@ -23,7 +23,7 @@ export async function* decodeAtLog(
     if (line.text.trim() === '') continue;
     const source = { file: ctx.file, offset: line.offset, line: line.lineNumber };
     const parsed = parseAtLogLine(line.text);
-    const body = lineBytes(parsed.body);
+    const body = fromLatin1(parsed.body);
     const direction: Direction | undefined =
       parsed.direction === 'tx' ? 'uplink' : parsed.direction === 'rx' ? 'downlink' : undefined;
     // Only stamps with a date are wall-clock times; time-of-day and relative stamps stay in the text.

@@ -79,17 +79,15 @@ async function* withSniff(
   }
 }
 
-export function resolveProtocol(
-  name: string | undefined,
-  protocols: readonly Protocol[] = PROTOCOLS,
-): Protocol | undefined {
+/** The protocol a `--protocol` name stands for. */
+export function resolveProtocol(name: string | undefined): Protocol | undefined {
   if (name === undefined) return undefined;
-  const p = protocols.find((x) => x.name === name) ?? protocolByName(name);
+  const p = protocolByName(name);
   if (!p)
     throw new InputError(
       name,
       undefined,
-      `unknown protocol (known: ${protocols.map((x) => x.name).join(', ')})`,
+      `unknown protocol (known: ${PROTOCOLS.map((x) => x.name).join(', ')})`,
     );
   return p;
 }

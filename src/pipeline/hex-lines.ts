@@ -1,10 +1,10 @@
 // Files of hex frames, one per line: each line's bytes decoded on their own, with the protocol chosen
 // by content unless one is named.
 import { parseHexLine } from '../capture/index.js';
-import { decodeStream, detectProtocol } from '../decode/index.js';
+import { decodeStream, detectProtocol, fromLatin1 } from '../decode/index.js';
 import type { PipelineContext } from './decode-input.js';
 import { streamRecordToTimeline } from './decode-input.js';
-import { eachLine, lineBytes } from './lines.js';
+import { eachLine } from './lines.js';
 import type { TimelineRecord } from './records.js';
 
 export async function* decodeHexLines(
@@ -16,7 +16,7 @@ export async function* decodeHexLines(
     const parsed = parseHexLine(line.text);
     if (parsed?.kind === 'skip') continue;
     if (!parsed) {
-      yield { kind: 'undecoded', source, bytes: lineBytes(line.text), reason: 'line is not hex' };
+      yield { kind: 'undecoded', source, bytes: fromLatin1(line.text), reason: 'line is not hex' };
       continue;
     }
     const protocol = ctx.forced ?? detectProtocol(ctx.protocols, parsed.bytes, ctx.direction);

@@ -3,11 +3,11 @@
 // with the protocol the log names (or, for names we do not know, the one chosen for the session's
 // first message by content).
 import { parseServerLogLine } from '../capture/index.js';
-import { decodeStream, detectProtocol } from '../decode/index.js';
+import { decodeStream, detectProtocol, fromLatin1 } from '../decode/index.js';
 import type { Protocol } from '../schema/index.js';
 import type { PipelineContext } from './decode-input.js';
 import { streamRecordToTimeline } from './decode-input.js';
-import { eachLine, lineBytes } from './lines.js';
+import { eachLine } from './lines.js';
 import type { TimelineRecord } from './records.js';
 
 /** Protocol names tracking servers log, to ours. */
@@ -28,7 +28,7 @@ export async function* decodeServerLog(
     const source = { file: ctx.file, offset: line.offset, line: line.lineNumber };
     const packet = parseServerLogLine(line.text);
     if (!packet) {
-      yield { kind: 'skipped', source, bytes: lineBytes(line.text), reason: 'log line without a packet' };
+      yield { kind: 'skipped', source, bytes: fromLatin1(line.text), reason: 'log line without a packet' };
       continue;
     }
     let protocol = ctx.forced ?? sessions.get(packet.session);

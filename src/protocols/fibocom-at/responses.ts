@@ -76,6 +76,22 @@ const socketList = (title: string) => line(repeat(socketId(), { sep: ',', min: 1
 
 const ackedBytes = () => digits({ title: 'Acknowledged bytes', unit: 'bytes' });
 
+/**
+ * +MIPOPEN and +MIPODM answer alike (§1.1.2, §1.1.18): the set result (socket, state, and in listen mode
+ * the remote address), `0` when no socket is free, or the read answer's list of free sockets. The set
+ * result comes first; its 0/1 state literal keeps a sorted list of free sockets out of it.
+ */
+const SOCKET_OPENED = {
+  result: fields({
+    socket_id: socketId(),
+    state: oneOf(SOCKET_STATE, { title: 'State' }),
+    remote_ip: optional(host('Remote IP (listen mode)')),
+    remote_port: optional(port('Remote port (listen mode)')),
+  }),
+  none: noSocket(),
+  free: socketList('Free sockets'),
+} as const;
+
 const RESPONSES = {
   // `+MIPCALL: 1,10.1.2.3` (read: status and address) must be tried before `+MIPCALL: 1` (status
   // alone) and both before `+MIPCALL: 10.1.2.3` (set: address), whose text token would take anything.
@@ -94,14 +110,7 @@ const RESPONSES = {
   // state is a literal 0/1, which a sorted list of free sockets cannot hold in second place.
   '+MIPOPEN': response('+MIPOPEN', 'mipopen', 'Socket opened (§1.1.2)', {
     test: supportedLists(['socket_ids', 'source_ports', 'remote_ips', 'remote_ports', 'protocols']),
-    result: fields({
-      socket_id: socketId(),
-      state: oneOf(SOCKET_STATE, { title: 'State' }),
-      remote_ip: optional(host('Remote IP (listen mode)')),
-      remote_port: optional(port('Remote port (listen mode)')),
-    }),
-    none: noSocket(),
-    free: socketList('Free sockets'),
+    ...SOCKET_OPENED,
   }),
   // `+MIPCLOSE: 1,2` is both "socket 1 closed, close type 2" and "sockets 1 and 2 active"; the close
   // result, which every session ends with, wins.
@@ -279,7 +288,6 @@ const RESPONSES = {
       secondary_dns: optional(host('Secondary DNS server (IPv6)')),
     }),
   }),
-  // As +MIPOPEN: the 0/1 state literal keeps a list of free sockets out of the set result.
   '+MIPODM': response('+MIPODM', 'mipodm', 'Online data mode socket (§1.1.18)', {
     test: supportedLists([
       'socket_ids',
@@ -289,14 +297,7 @@ const RESPONSES = {
       'protocols',
       'pseudo_command_modes',
     ]),
-    result: fields({
-      socket_id: socketId(),
-      state: oneOf(SOCKET_STATE, { title: 'State' }),
-      remote_ip: optional(host('Remote IP (listen mode)')),
-      remote_port: optional(port('Remote port (listen mode)')),
-    }),
-    none: noSocket(),
-    free: socketList('Free sockets'),
+    ...SOCKET_OPENED,
   }),
   '+MIPXOFF': response('+MIPXOFF', 'mipxoff', 'Flow control off (§1.1.19)', {
     socket_id: line(socketId()),
