@@ -108,6 +108,12 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // CommonJS preloads (node --require) are what they are.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   ...importRules.map(({ files, ignores, patterns }) => ({
     files,
     ...(ignores ? { ignores } : {}),

@@ -28,6 +28,18 @@ export const inputOptions = {
     choices: DIRECTIONS,
     describe: 'Who sent a raw stream: uplink (tracker to server) or downlink',
   },
+  'decode-as': {
+    type: 'string',
+    array: true,
+    // One value per flag, so that the inputs after it are not taken as more specs.
+    nargs: 1,
+    describe: 'Captures: decode TCP/UDP conversations on PORT as PROTOCOL (PORT=PROTOCOL, repeatable)',
+  },
+  jobs: {
+    type: 'number',
+    alias: 'j',
+    describe: 'Inputs decoded at once on worker threads (default: one per core)',
+  },
 } as const satisfies Record<string, Options>;
 
 export const decodeOptions = {

@@ -13,6 +13,8 @@ function numeric(x: Arg): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+const DASHED = /^(-?)(\d+)-(\d+(?:\.\d+)?)$/;
+
 /**
  * NMEA `ddmm.mmmm` / `dddmm.mmmm` to signed decimal degrees. Also reads the variants trackers send:
  * minus-separated `-23-3.3408` (degrees, then minutes) and a missing decimal point.
@@ -29,7 +31,8 @@ function nmeaCoordinate(
   let degrees: number;
   let minutes: number;
   let sign = 1;
-  const dashed = /^(-?)(\d+)-(\d+(?:\.\d+)?)$/.exec(text);
+  // The dashed form has a minus after the first character; most texts do not, and skip the match.
+  const dashed = text.indexOf('-', 1) > 0 ? DASHED.exec(text) : null;
   if (dashed) {
     sign = dashed[1] === '-' ? -1 : 1;
     degrees = Number(dashed[2]);
@@ -55,18 +58,38 @@ function nmeaCoordinate(
   return round(sign * (degrees + minutes / 60), 7);
 }
 
-/** `ddmmyy` and `hhmmss[.sss]` (UTC) to unix seconds. */
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+function digitsAt(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/** The two-digit number at `i` (digits already checked). */
+const twoDigits = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
+
+/**
+ * `ddmmyy` and `hhmmss[.sss]` (UTC) to unix seconds. Read character by character: this runs for every
+ * position report, and regular expression matches allocate.
+ */
 function nmeaTimestamp(date: Arg, time: Arg): number | undefined {
   if (typeof date !== 'string' || typeof time !== 'string') return undefined;
-  const d = /^(\d{2})(\d{2})(\d{2})$/.exec(date.trim());
-  const t = /^(\d{2})(\d{2})(\d{2})(\.\d+)?$/.exec(time.trim());
-  if (!d || !t) return undefined;
-  const [day, month, year] = [Number(d[1]), Number(d[2]), 2000 + Number(d[3])];
-  const [hour, minute, second] = [Number(t[1]), Number(t[2]), Number(t[3])];
+  const d = date.trim();
+  const t = time.trim();
+  if (d.length !== 6 || !digitsAt(d, 0, 6) || t.length < 6 || !digitsAt(t, 0, 6)) return undefined;
+  // An optional fraction: a point and at least one digit.
+  if (t.length > 6 && (t.length === 7 || t.charCodeAt(6) !== 46 || !digitsAt(t, 7, t.length)))
+    return undefined;
+  const day = twoDigits(d, 0);
+  const month = twoDigits(d, 2);
+  const year = 2000 + twoDigits(d, 4);
+  const hour = twoDigits(t, 0);
+  const minute = twoDigits(t, 2);
+  const second = twoDigits(t, 4);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
     return undefined;
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const fraction = t[4] ? Number(t[4]) : 0;
+  const fraction = t.length > 6 ? Number(t.slice(6)) : 0;
   return ms / 1000 + fraction;
 }
 
@@ -106,34 +129,42 @@ function h02Coordinate(digits: Arg, flags: Arg, options: Options): number | unde
   return round((positive ? 1 : -1) * (degrees + minutes / 60), 7);
 }
 
+// Arguments are read by index, not destructured: destructuring goes through the iterator protocol.
 export const COMPUTE: Readonly<
   Record<ComputeFn, (args: readonly Arg[], options: Options) => string | number | boolean | undefined>
 > = {
-  nmeaLatitude: ([v, h]) => nmeaCoordinate(v, h, 2, 'S'),
-  nmeaLongitude: ([v, h]) => nmeaCoordinate(v, h, 3, 'W'),
-  nmeaTimestamp: ([date, time]) => nmeaTimestamp(date, time),
-  knotsToKmh: ([v]) => {
-    const n = numeric(v);
+  nmeaLatitude: (a) => nmeaCoordinate(a[0], a[1], 2, 'S'),
+  nmeaLongitude: (a) => nmeaCoordinate(a[0], a[1], 3, 'W'),
+  nmeaTimestamp: (a) => nmeaTimestamp(a[0], a[1]),
+  knotsToKmh: (a) => {
+    const n = numeric(a[0]);
     return n === undefined ? undefined : round(n * 1.852, 3);
   },
-  number: ([v]) => numeric(v),
-  hexNumber: ([v]) => (typeof v === 'string' && /^[0-9a-fA-F]+$/.test(v) ? parseInt(v, 16) : undefined),
-  scale: ([v], o) => {
-    const n = numeric(v);
+  number: (a) => numeric(a[0]),
+  hexNumber: (a) => {
+    const v = a[0];
+    return typeof v === 'string' && /^[0-9a-fA-F]+$/.test(v) ? parseInt(v, 16) : undefined;
+  },
+  scale: (a, o) => {
+    const n = numeric(a[0]);
     return n === undefined ? undefined : round(n * Number(o?.factor ?? 1), 9);
   },
-  validity: ([v]) => (typeof v === 'string' && v !== '' ? v.trim().toUpperCase() === 'A' : undefined),
-  mictrackVoltage: ([v]) => {
-    const n = numeric(v);
+  validity: (a) => {
+    const v = a[0];
+    return typeof v === 'string' && v !== '' ? v.trim().toUpperCase() === 'A' : undefined;
+  },
+  mictrackVoltage: (a) => {
+    const n = numeric(a[0]);
     if (n === undefined) return undefined;
     return n > 100 ? round(n / 1000, 3) : round(n / 10, 3);
   },
-  bitSet: ([v], o) => bitSet(v, o),
-  hexToText: ([v]) => hexToText(v),
-  digitSlice: ([v], o) => {
+  bitSet: (a, o) => bitSet(a[0], o),
+  hexToText: (a) => hexToText(a[0]),
+  digitSlice: (a, o) => {
+    const v = a[0];
     if (typeof v !== 'string') return undefined;
     const part = v.slice(Number(o?.start ?? 0), o?.end === undefined ? undefined : Number(o.end));
     return /^[0-9]+$/.test(part) ? Number(part) : undefined;
   },
-  h02Coordinate: ([digits, flags], o) => h02Coordinate(digits, flags, o),
+  h02Coordinate: (a, o) => h02Coordinate(a[0], a[1], o),
 };

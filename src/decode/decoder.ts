@@ -2,6 +2,9 @@
 // parser with PEG choice), which then decode frames without walking the schema again. Bad wire data
 // never throws: it yields issues, and a frame whose grammar fails keeps everything decoded before
 // the failure.
+//
+// Everything a closure can know from the schema (messages, tables, which spans are ever looked up)
+// is settled at compile time, so that decoding a valid frame allocates little more than its result.
 import {
   CHECKSUMS,
   altLabel,
@@ -13,10 +16,11 @@ import {
   type Direction,
   type FrameType,
   type Node,
+  type ParamConversion,
   type Protocol,
   type TokenNode,
 } from '../schema/index.js';
-import { lookup, lookupSpan, TOKEN_SYNTAX, type Scope } from './scope.js';
+import { lookup, lookupSpan, TOKEN_SYNTAX_TEST, type Scope } from './scope.js';
 import { latin1 } from './bytes.js';
 import { COMPUTE } from './compute.js';
 import { normalize } from './normalize.js';
@@ -24,6 +28,8 @@ import type { CarriedBytes, ChecksumResult, DecodedFrame, FieldRecord, Issue } f
 
 interface Deferred {
   readonly derive: Derive;
+  /** Checksum register after the derive's seed text (computed once, at compile time). */
+  readonly init: number;
   readonly path: string;
   readonly scope: Scope;
   readonly start: number;
@@ -32,71 +38,181 @@ interface Deferred {
   readonly text: boolean;
 }
 
+/** A place in the schema that records fields: what each record needs, read once at compile time. */
+interface Site {
+  readonly path: string;
+  readonly node: Node;
+  readonly param: string | undefined;
+  readonly paramAs: ParamConversion | undefined;
+}
+
+const site = (path: string, node: Node): Site => ({ path, node, param: node.param, paramAs: node.paramAs });
+
+/** What compiling one frame type needs to know about all of it. */
+interface Context {
+  /** Names whose byte spans something looks up (computed arguments, derived-field targets). */
+  readonly spanNames: ReadonlySet<string>;
+}
+
 const ABSENT = Symbol('absent');
 
-class State {
-  s = '';
-  v: unknown = undefined;
-  direction: Direction | undefined;
-  readonly fields: FieldRecord[] = [];
-  readonly issues: Issue[] = [];
+/**
+ * The lists a decode needs only while it runs. They are handed from frame to frame (emptied), so
+ * that each frame does not grow its own from nothing; what a frame returns is never among them.
+ */
+class Scratch {
   readonly deferred: Deferred[] = [];
   readonly params: Readonly<Record<string, string | number | boolean>>[] = [];
+  readonly norm: unknown[] = [];
+  readonly marks: number[] = [];
+
+  clear(): void {
+    truncate(this.deferred, 0);
+    truncate(this.params, 0);
+    truncate(this.norm, 0);
+    truncate(this.marks, 0);
+  }
+}
+
+let spareScratch: Scratch | undefined;
+
+/** The spare scratch lists (empty), or new ones if they are in use (a decode within a decode). */
+function takeScratch(): Scratch {
+  const s = spareScratch ?? new Scratch();
+  spareScratch = undefined;
+  return s;
+}
+
+function releaseScratch(s: Scratch): void {
+  s.clear();
+  spareScratch = s;
+}
+
+class State {
+  private text: string | undefined;
+  v: unknown = undefined;
+  readonly fields: FieldRecord[] = [];
+  /** Issues, some still to be written out (see issueLater). */
+  readonly issues: (Issue | (() => Issue))[] = [];
+  private lazyIssues = false;
+  readonly deferred: Deferred[];
+  readonly params: Readonly<Record<string, string | number | boolean>>[];
   readonly carried: CarriedBytes[] = [];
   readonly lineEnds: string[] = [];
   readonly quoted: boolean[] = [];
-  /** Values of fields that feed normalized parameters: [param, value, conversion]. */
-  readonly norm: [string, unknown, string | undefined][] = [];
+  /** Values of fields that feed normalized parameters, flat: param, value, conversion, param, … */
+  readonly norm: unknown[];
+  /** A stack of saved list lengths, MARK_SIZE per mark (see mark()). */
+  private readonly marks: number[];
+  private top = 0;
   failPos = -1;
-  failExpected = new Set<string>();
-  partial = false;
+  /** What would have been accepted at failPos, in the order first expected, without repeats. */
+  failExpected: string[] = [];
   /** A separator the enclosing struct owes before a transparent switch/choice member, if its case is not empty. */
   sepBefore: string | undefined;
   /** Where the last chosen case began (after any separator), for its span. */
   caseStart = 0;
+  /** Where the grammar stopped: the end of what it matched, or -1. */
+  end = -1;
 
   constructor(
     readonly buf: Uint8Array,
     readonly collect: boolean,
-  ) {}
-
-  mark(): number[] {
-    return [
-      this.fields.length,
-      this.issues.length,
-      this.deferred.length,
-      this.params.length,
-      this.carried.length,
-      this.lineEnds.length,
-      this.quoted.length,
-      this.norm.length,
-    ];
+    readonly partial: boolean,
+    public direction: Direction | undefined,
+    scratch: Scratch,
+  ) {
+    this.deferred = scratch.deferred;
+    this.params = scratch.params;
+    this.norm = scratch.norm;
+    this.marks = scratch.marks;
   }
-  restore(m: number[]): void {
-    this.fields.length = m[0]!;
-    this.issues.length = m[1]!;
-    this.deferred.length = m[2]!;
-    this.params.length = m[3]!;
-    this.carried.length = m[4]!;
-    this.lineEnds.length = m[5]!;
-    this.quoted.length = m[6]!;
-    this.norm.length = m[7]!;
+
+  /** The frame as latin1 text (token values, line ends), made on first use: binary frames rarely need it. */
+  get s(): string {
+    return (this.text ??= latin1(this.buf));
+  }
+
+  /** Saves the lengths of every list a failed alternative must give back; returns the mark's handle. */
+  mark(): number {
+    const m = this.top;
+    const k = this.marks;
+    k[m] = this.fields.length;
+    k[m + 1] = this.issues.length;
+    k[m + 2] = this.deferred.length;
+    k[m + 3] = this.params.length;
+    k[m + 4] = this.carried.length;
+    k[m + 5] = this.lineEnds.length;
+    k[m + 6] = this.quoted.length;
+    k[m + 7] = this.norm.length;
+    this.top = m + MARK_SIZE;
+    return m;
+  }
+  restore(m: number): void {
+    const k = this.marks;
+    truncate(this.fields, k[m]!);
+    truncate(this.issues, k[m + 1]!);
+    truncate(this.deferred, k[m + 2]!);
+    truncate(this.params, k[m + 3]!);
+    truncate(this.carried, k[m + 4]!);
+    truncate(this.lineEnds, k[m + 5]!);
+    truncate(this.quoted, k[m + 6]!);
+    truncate(this.norm, k[m + 7]!);
+  }
+  /** Drops mark `m` and every mark taken after it. */
+  release(m: number): void {
+    this.top = m;
+  }
+  /** Whether a failure at `pos` would be kept: callers build costly messages only then. */
+  failsAt(pos: number): boolean {
+    return pos >= this.failPos;
   }
   fail(pos: number, expected: string): -1 {
     if (pos > this.failPos) {
       this.failPos = pos;
-      this.failExpected = new Set([expected]);
-    } else if (pos === this.failPos) this.failExpected.add(expected);
+      this.failExpected = [expected];
+    } else if (pos === this.failPos && !this.failExpected.includes(expected))
+      this.failExpected.push(expected);
     return -1;
   }
-  record(path: string, node: Node, start: number, end: number, value: unknown, generated = false): number {
-    if (node.param !== undefined && value !== undefined) this.norm.push([node.param, value, node.paramAs]);
+  record(at: Site, start: number, end: number, value: unknown): number {
+    if (at.param !== undefined && value !== undefined) this.norm.push(at.param, value, at.paramAs);
     if (!this.collect) return -1;
-    return this.fields.push({ path, node, start, end, value, ...(generated ? { generated } : {}) }) - 1;
+    return this.fields.push({ path: at.path, node: at.node, start, end, value }) - 1;
+  }
+  recordGenerated(at: Site, start: number, end: number, value: unknown): void {
+    if (at.param !== undefined) this.norm.push(at.param, value, at.paramAs);
+    if (this.collect) this.fields.push({ path: at.path, node: at.node, start, end, value, generated: true });
   }
   issue(i: Issue): void {
     this.issues.push(i);
   }
+  /**
+   * An issue whose message is written only if it survives: one raised inside an alternative that
+   * then fails is dropped with it, and PEG backtracking raises many of those.
+   */
+  issueLater(make: () => Issue): void {
+    this.issues.push(make);
+    this.lazyIssues = true;
+  }
+  /** The issues, all written out. */
+  issueList(): Issue[] {
+    const list = this.issues;
+    if (this.lazyIssues)
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i]!;
+        if (typeof item === 'function') list[i] = item();
+      }
+    return list as Issue[];
+  }
+}
+
+const MARK_SIZE = 8;
+
+/** Shortens a list. Setting an array's length is slow even for a change of one; pop is not. */
+function truncate(list: unknown[], length: number): void {
+  if (list.length - length > 8) list.length = length;
+  else while (list.length > length) list.pop();
 }
 
 type Parse = (st: State, pos: number, end: number, scope: Scope) => number;
@@ -108,11 +224,50 @@ const table = (chars: string): Uint8Array => {
 };
 
 const show = (s: string) => JSON.stringify(s);
+/** Outside the frame's root nothing is named; nothing writes here either (frozen, to be sure). */
+const ROOT_SCOPE: Scope = Object.freeze({ vals: Object.freeze({}), spans: Object.freeze({}), up: null });
+
+/** Every name whose span a lookupSpan may ask for while decoding this node. */
+function spanReferences(root: Node): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<Node>();
+  const derived = (d: Derive | undefined) => {
+    if (d?.kind === 'lengthOf') names.add(d.target);
+    else if (d?.kind === 'checksum') names.add(d.from).add(d.to);
+  };
+  const visit = (n: Node): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    switch (n.kind) {
+      case 'computed':
+        for (const a of n.args) names.add(a);
+        return;
+      case 'uint':
+      case 'token':
+        return derived(n.derive);
+      case 'struct':
+        return Object.values(n.fields).forEach(visit);
+      case 'switch':
+        Object.values(n.cases).forEach(visit);
+        if (n.default) visit(n.default);
+        return;
+      case 'choice':
+        return Object.values(n.variants).forEach(visit);
+      case 'optional':
+      case 'repeat':
+      case 'line':
+        return visit(n.node);
+      default:
+    }
+  };
+  visit(root);
+  return names;
+}
 
 // ---- compilation --------------------------------------------------------------------------------
 
-function compile(n: Node, path: string, stops: string, memberKey?: string): Parse {
-  const parse = compileNode(n, path, stops, memberKey);
+function compile(n: Node, path: string, stops: string, ctx: Context, memberKey?: string): Parse {
+  const parse = compileNode(n, path, stops, ctx, memberKey);
   const deviation = n.deviation;
   if (!deviation) return parse;
   return (st, pos, end, scope) => {
@@ -130,183 +285,56 @@ function compile(n: Node, path: string, stops: string, memberKey?: string): Pars
   };
 }
 
-function compileNode(n: Node, path: string, stops: string, memberKey?: string): Parse {
+function compileNode(n: Node, path: string, stops: string, ctx: Context, memberKey?: string): Parse {
   switch (n.kind) {
     case 'uint':
       return compileUint(n, path);
-    case 'bcd': {
-      const { size, pad } = n;
-      return (st, pos, end) => {
-        if (pos + size > end) return st.fail(pos, `${size} BCD bytes`);
-        let digits = '';
-        let bad = false;
-        for (let i = 0; i < size; i++) {
-          const b = st.buf[pos + i]!;
-          for (const nib of [b >> 4, b & 15]) {
-            if (nib === pad) continue;
-            if (nib > 9) bad = true;
-            digits += nib.toString(16);
-          }
-        }
-        if (bad)
-          st.issue({
-            id: `${path}.syntax`,
-            severity: 'warn',
-            group: 'malformed',
-            path,
-            offset: pos,
-            message: `BCD digits contain non-decimal nibbles (${digits})`,
-          });
-        st.v = digits;
-        st.record(path, n, pos, pos + size, digits);
-        return pos + size;
-      };
-    }
-    case 'bytes': {
-      const size = n.size;
-      return (st, pos, end, scope) => {
-        let len: number;
-        if (size === 'rest') len = end - pos;
-        else if (typeof size === 'number') len = size;
-        else {
-          const ref = Number(lookup(scope, size.ref));
-          len = Number.isFinite(ref) ? ref : -1;
-        }
-        if (len < 0 || pos + len > end)
-          return st.fail(pos, `${len < 0 ? 'a' : len} byte${len === 1 ? '' : 's'} of ${path}`);
-        const value = st.buf.slice(pos, pos + len);
-        st.v = value;
-        st.record(path, n, pos, pos + len, value);
-        return pos + len;
-      };
-    }
+    case 'bcd':
+      return compileBcd(n, path);
+    case 'bytes':
+      return compileBytes(n, path);
     case 'lit': {
       const value = n.value;
       const codes = [...value].map((c) => c.charCodeAt(0));
       const expected = show(value);
+      const at = site(path, n);
       return (st, pos, end) => {
         if (pos + codes.length > end) return st.fail(pos, expected);
         for (let i = 0; i < codes.length; i++)
           if (st.buf[pos + i] !== codes[i]) return st.fail(pos, expected);
         st.v = undefined;
-        st.record(path, n, pos, pos + codes.length, value);
+        st.record(at, pos, pos + codes.length, value);
         return pos + codes.length;
       };
     }
-    case 'oneOf': {
-      const options = Object.keys(n.values).sort((a, b) => b.length - a.length);
-      const expected = options.map(show).join(' or ');
-      const meanings = n.values;
-      const role = n.role;
-      return (st, pos, end) => {
-        for (const o of options) {
-          if (pos + o.length > end) continue;
-          let ok = true;
-          for (let i = 0; i < o.length && ok; i++) ok = st.buf[pos + i] === o.charCodeAt(i);
-          if (!ok) continue;
-          if (role === 'direction') st.direction = meanings[o] as Direction;
-          st.v = o;
-          st.record(path, n, pos, pos + o.length, o);
-          return pos + o.length;
-        }
-        return st.fail(pos, expected);
-      };
-    }
+    case 'oneOf':
+      return compileOneOf(n, path);
     case 'struct':
-      return compileStruct(n, path, stops);
+      return compileStruct(n, path, stops, ctx);
     case 'switch':
     case 'choice':
-      return compileAlternatives(n, path, stops, memberKey);
+      return compileAlternatives(n, path, stops, ctx, memberKey);
     case 'optional': {
-      const inner = compile(n.node, path, stops, memberKey);
+      const inner = compile(n.node, path, stops, ctx, memberKey);
       return (st, pos, end, scope) => {
         const m = st.mark();
         const q = inner(st, pos, end, scope);
-        if (q >= 0) return q;
-        st.restore(m);
-        st.v = ABSENT;
-        return pos;
-      };
-    }
-    case 'repeat': {
-      const inner = compile(n.node, path, n.sep ? stops + n.sep : stops);
-      const sep = n.sep;
-      const min = n.min ?? 0;
-      const max = n.max ?? Infinity;
-      return (st, pos, end, scope) => {
-        const items: unknown[] = [];
-        const rec = st.record(path, n, pos, pos, undefined);
-        let p = pos;
-        let partialItem: unknown = ABSENT;
-        while (items.length < max) {
-          const m = st.mark();
-          let r = p;
-          if (sep !== undefined && items.length > 0) {
-            if (!startsWith(st.buf, r, end, sep)) {
-              st.fail(r, show(sep));
-              break;
-            }
-            r += sep.length;
-          }
-          const q = inner(st, r, end, scope);
-          if (q < 0 && st.partial && items.length < min) {
-            partialItem = st.v; // keep what the missing item got to, for the partial result
-            break;
-          }
-          // Without a separator an empty item would repeat forever; with one, an empty item is a field.
-          if (q < 0 || (q === p && (sep === undefined || items.length > 0))) {
-            st.restore(m);
-            break;
-          }
-          items.push(st.v);
-          p = q;
+        if (q < 0) {
+          st.restore(m);
+          st.v = ABSENT;
         }
-        if (rec >= 0) st.fields[rec]!.end = p;
-        if (items.length < min) {
-          st.v = partialItem === ABSENT ? items : [...items, partialItem];
-          return st.fail(p, `at least ${min} ${path} item${min === 1 ? '' : 's'}`);
-        }
-        st.v = items;
-        return p;
+        st.release(m);
+        return q < 0 ? pos : q;
       };
     }
-    case 'line': {
-      const inner = compile(n.node, path, stops + '\r\n', memberKey);
-      return (st, pos, end, scope) => {
-        const q = inner(st, pos, end, scope);
-        if (q < 0) return -1;
-        const v = st.v;
-        let r: number;
-        if (q >= end) r = q;
-        else if (st.buf[q] === 13) r = q + 1 < end && st.buf[q + 1] === 10 ? q + 2 : q + 1;
-        else if (st.buf[q] === 10) r = q + 1;
-        else return st.fail(q, 'end of line');
-        st.lineEnds.push(st.s.slice(q, r));
-        st.v = v;
-        return r;
-      };
-    }
+    case 'repeat':
+      return compileRepeat(n, path, stops, ctx);
+    case 'line':
+      return compileLine(n, path, stops, ctx, memberKey);
     case 'token':
       return compileToken(n, path, stops);
-    case 'computed': {
-      const impl = COMPUTE[n.fn];
-      const { args, options } = n;
-      return (st, pos, _end, scope) => {
-        const values = args.map((a) => lookup(scope, a));
-        const value = values.some((v) => v === undefined) ? undefined : impl(values, options);
-        st.v = value;
-        if (value !== undefined) {
-          let s = Infinity;
-          let e = -Infinity;
-          for (const a of args) {
-            const sp = lookupSpan(scope, a);
-            if (sp) [s, e] = [Math.min(s, sp[0]), Math.max(e, sp[1])];
-          }
-          st.record(path, n, s === Infinity ? pos : s, e === -Infinity ? pos : e, value, true);
-        }
-        return pos;
-      };
-    }
+    case 'computed':
+      return compileComputed(n, path);
   }
 }
 
@@ -316,10 +344,213 @@ function startsWith(buf: Uint8Array, pos: number, end: number, text: string): bo
   return true;
 }
 
-function compileUint(n: Extract<Node, { kind: 'uint' }>, path: string): Parse {
-  const { size, endian, names, range, derive } = n;
+const HEX_DIGIT_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+
+function compileBcd(n: Extract<Node, { kind: 'bcd' }>, path: string): Parse {
+  const { size, pad } = n;
+  const expected = `${size} BCD bytes`;
+  const at = site(path, n);
+  return (st, pos, end) => {
+    if (pos + size > end) return st.fail(pos, expected);
+    // Character codes first, one string at the end (not a new string per digit).
+    const codes: number[] = [];
+    let bad = false;
+    for (let i = 0; i < size; i++) {
+      const b = st.buf[pos + i]!;
+      for (let nib = b >> 4, k = 0; k < 2; nib = b & 15, k++) {
+        if (nib === pad) continue;
+        if (nib > 9) bad = true;
+        codes.push(HEX_DIGIT_CODES[nib]!);
+      }
+    }
+    const digits = String.fromCharCode(...codes);
+    if (bad)
+      st.issueLater(() => ({
+        id: `${path}.syntax`,
+        severity: 'warn',
+        group: 'malformed',
+        path,
+        offset: pos,
+        message: `BCD digits contain non-decimal nibbles (${digits})`,
+      }));
+    st.v = digits;
+    st.record(at, pos, pos + size, digits);
+    return pos + size;
+  };
+}
+
+function compileBytes(n: Extract<Node, { kind: 'bytes' }>, path: string): Parse {
+  const size = n.size;
+  const at = site(path, n);
   return (st, pos, end, scope) => {
-    if (pos + size > end) return st.fail(pos, `${size}-byte ${path}`);
+    let len: number;
+    if (size === 'rest') len = end - pos;
+    else if (typeof size === 'number') len = size;
+    else {
+      const ref = Number(lookup(scope, size.ref));
+      len = Number.isFinite(ref) ? ref : -1;
+    }
+    if (len < 0 || pos + len > end)
+      return st.failsAt(pos)
+        ? st.fail(pos, `${len < 0 ? 'a' : len} byte${len === 1 ? '' : 's'} of ${path}`)
+        : -1;
+    const value = st.buf.slice(pos, pos + len);
+    st.v = value;
+    st.record(at, pos, pos + len, value);
+    return pos + len;
+  };
+}
+
+function compileOneOf(n: Extract<Node, { kind: 'oneOf' }>, path: string): Parse {
+  // Longest first, so that a literal that is a prefix of another does not shadow it.
+  const options = Object.keys(n.values).sort((a, b) => b.length - a.length);
+  const expected = options.map(show).join(' or ');
+  const meanings = n.values;
+  const role = n.role;
+  const at = site(path, n);
+  return (st, pos, end) => {
+    for (const o of options) {
+      if (!startsWith(st.buf, pos, end, o)) continue;
+      if (role === 'direction') st.direction = meanings[o] as Direction;
+      st.v = o;
+      st.record(at, pos, pos + o.length, o);
+      return pos + o.length;
+    }
+    return st.fail(pos, expected);
+  };
+}
+
+function compileRepeat(
+  n: Extract<Node, { kind: 'repeat' }>,
+  path: string,
+  stops: string,
+  ctx: Context,
+): Parse {
+  const inner = compile(n.node, path, n.sep ? stops + n.sep : stops, ctx);
+  const sep = n.sep;
+  const sepExpected = sep === undefined ? '' : show(sep);
+  const min = n.min ?? 0;
+  const max = n.max ?? Infinity;
+  const tooFew = `at least ${min} ${path} item${min === 1 ? '' : 's'}`;
+  const at = site(path, n);
+  return (st, pos, end, scope) => {
+    const items: unknown[] = [];
+    const rec = st.record(at, pos, pos, undefined);
+    let p = pos;
+    let partialItem: unknown = ABSENT;
+    while (items.length < max) {
+      let r = p;
+      if (sep !== undefined && items.length > 0) {
+        if (!startsWith(st.buf, r, end, sep)) {
+          st.fail(r, sepExpected);
+          break;
+        }
+        r += sep.length;
+      }
+      const m = st.mark();
+      const q = inner(st, r, end, scope);
+      if (q < 0 && st.partial && items.length < min) {
+        partialItem = st.v; // keep what the missing item got to, for the partial result
+        st.release(m);
+        break;
+      }
+      // Without a separator an empty item would repeat forever; with one, an empty item is a field.
+      if (q < 0 || (q === p && (sep === undefined || items.length > 0))) {
+        st.restore(m);
+        st.release(m);
+        break;
+      }
+      st.release(m);
+      items.push(st.v);
+      p = q;
+    }
+    if (rec >= 0) st.fields[rec]!.end = p;
+    if (items.length < min) {
+      if (partialItem !== ABSENT) items.push(partialItem);
+      st.v = items;
+      return st.fail(p, tooFew);
+    }
+    st.v = items;
+    return p;
+  };
+}
+
+function compileLine(
+  n: Extract<Node, { kind: 'line' }>,
+  path: string,
+  stops: string,
+  ctx: Context,
+  memberKey: string | undefined,
+): Parse {
+  const inner = compile(n.node, path, stops + '\r\n', ctx, memberKey);
+  return (st, pos, end, scope) => {
+    const q = inner(st, pos, end, scope);
+    if (q < 0) return -1;
+    const lineEnd = lineEndAt(st.buf, q, end);
+    if (lineEnd === undefined) return st.fail(q, 'end of line');
+    st.lineEnds.push(lineEnd);
+    return q + lineEnd.length;
+  };
+}
+
+/** The line end at `q` (CRLF, CR or LF; none at the end of the frame), or undefined if there is none. */
+function lineEndAt(buf: Uint8Array, q: number, end: number): string | undefined {
+  if (q >= end) return '';
+  if (buf[q] === 13) return q + 1 < end && buf[q + 1] === 10 ? '\r\n' : '\r';
+  return buf[q] === 10 ? '\n' : undefined;
+}
+
+function compileComputed(n: Extract<Node, { kind: 'computed' }>, path: string): Parse {
+  const impl = COMPUTE[n.fn];
+  const { args, options } = n;
+  const at = site(path, n);
+  // Indexed loops: schema arrays are frozen, and for…of over a frozen array allocates as it goes.
+  return (st, pos, _end, scope) => {
+    const values = new Array<unknown>(args.length);
+    for (let i = 0; i < args.length; i++) {
+      const v = lookup(scope, args[i]!);
+      if (v === undefined) {
+        st.v = undefined;
+        return pos;
+      }
+      values[i] = v;
+    }
+    const value = impl(values, options);
+    st.v = value;
+    if (value === undefined) return pos;
+    // The generated field covers the fields it was computed from.
+    let s = Infinity;
+    let e = -Infinity;
+    if (st.collect)
+      for (let i = 0; i < args.length; i++) {
+        const sp = lookupSpan(scope, args[i]!);
+        if (sp) {
+          s = Math.min(s, sp[0]);
+          e = Math.max(e, sp[1]);
+        }
+      }
+    st.recordGenerated(at, s === Infinity ? pos : s, e === -Infinity ? pos : e, value);
+    return pos;
+  };
+}
+
+/** The checksum register after a derive's seed text. */
+function checksumInit(derive: Derive | undefined): number {
+  if (derive?.kind !== 'checksum') return 0;
+  const algo = CHECKSUMS[derive.algorithm];
+  if (!derive.seed) return algo.init;
+  const seed = Uint8Array.from(derive.seed, (c) => c.charCodeAt(0));
+  return algo.compute(seed, 0, seed.length, algo.init);
+}
+
+function compileUint(n: Extract<Node, { kind: 'uint' }>, path: string): Parse {
+  const { size, endian, range, derive } = n;
+  const known = describedBy(n.names);
+  const expected = `${size}-byte ${path}`;
+  const init = checksumInit(derive);
+  const at = site(path, n);
+  return (st, pos, end, scope) => {
+    if (pos + size > end) return st.fail(pos, expected);
     const b = st.buf;
     let v: number;
     if (size === 1) v = b[pos]!;
@@ -329,12 +560,25 @@ function compileUint(n: Extract<Node, { kind: 'uint' }>, path: string): Parse {
         endian === 'be'
           ? ((b[pos]! << 24) >>> 0) + ((b[pos + 1]! << 16) | (b[pos + 2]! << 8) | b[pos + 3]!)
           : ((b[pos + 3]! << 24) >>> 0) + ((b[pos + 2]! << 16) | (b[pos + 1]! << 8) | b[pos]!);
-    checkValue(st, path, pos, v, names, range);
-    if (derive) st.deferred.push({ derive, path, scope, start: pos, end: pos + size, value: v, text: false });
+    if (known !== undefined || range !== undefined) checkValue(st, path, pos, v, known, range);
+    if (derive)
+      st.deferred.push({ derive, init, path, scope, start: pos, end: pos + size, value: v, text: false });
     st.v = v;
-    st.record(path, n, pos, pos + size, v);
+    st.record(at, pos, pos + size, v);
     return pos + size;
   };
+}
+
+/**
+ * Whether a value has a name: `key in names`, with the own keys in a Set first (a keyed `in` on
+ * the many different name tables is slow; inherited keys still count, as `in` counts them).
+ */
+function describedBy(
+  names: Readonly<Record<string, string>> | undefined,
+): ((key: string) => boolean) | undefined {
+  if (names === undefined) return undefined;
+  const own = new Set(Object.keys(names));
+  return (key) => own.has(key) || key in names;
 }
 
 function checkValue(
@@ -342,11 +586,11 @@ function checkValue(
   path: string,
   pos: number,
   v: number | string,
-  names: Readonly<Record<string, string>> | undefined,
+  known: ((key: string) => boolean) | undefined,
   range: readonly [number, number] | undefined,
 ): void {
-  if (names && !(String(v) in names))
-    st.issue({
+  if (known && !known(String(v)))
+    st.issueLater(() => ({
       id: `${path}.unknown`,
       severity: 'note',
       group: 'undecoded',
@@ -354,11 +598,11 @@ function checkValue(
       offset: pos,
       actual: v,
       message: `${path} value ${typeof v === 'number' ? `0x${v.toString(16).padStart(2, '0')}` : show(v)} is not described by the documents`,
-    });
+    }));
   if (range) {
     const x = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
     if (Number.isFinite(x) && (x < range[0] || x > range[1]))
-      st.issue({
+      st.issueLater(() => ({
         id: `${path}.range`,
         severity: 'warn',
         group: 'protocol',
@@ -367,61 +611,91 @@ function checkValue(
         actual: v,
         expected: `${range[0]}..${range[1]}`,
         message: `${path} ${v} is outside the documented range [${range[0]}, ${range[1]}]`,
-      });
+      }));
   }
 }
 
 function compileToken(n: TokenNode, path: string, stops: string): Parse {
   const stop = table(stops);
-  const syntax = TOKEN_SYNTAX[n.syntax];
-  const { quoted, length, names, range, derive, carries } = n;
+  const valid = TOKEN_SYNTAX_TEST[n.syntax];
+  const { quoted, length, range, derive, carries } = n;
+  const known = describedBy(n.names);
+  const init = checksumInit(derive);
+  const at = site(path, n);
   return (st, pos, end, scope) => {
+    const buf = st.buf;
     let p = pos;
     let value: string;
     let wasQuoted = false;
-    if (quoted && st.buf[p] === 34) {
+    if (quoted && buf[p] === 34) {
       let q = p + 1;
-      while (q < end && st.buf[q] !== 34) q++;
+      while (q < end && buf[q] !== 34) q++;
       if (q >= end) return st.fail(q, "closing '\"'");
       value = st.s.slice(p + 1, q);
       p = q + 1;
       wasQuoted = true;
     } else if (quoted === 'always') return st.fail(p, "'\"'");
     else {
-      while (p < end && stop[st.buf[p]!] !== 1) p++;
-      value = st.s.slice(pos, p);
+      while (p < end && stop[buf[p]!] !== 1) p++;
+      value = p === pos ? '' : st.s.slice(pos, p);
     }
     if (quoted === 'optional') st.quoted.push(wasQuoted);
-    if (value !== '' && !syntax.test(value))
-      st.issue({
-        id: `${path}.syntax`,
-        severity: 'warn',
-        group: 'malformed',
-        path,
-        offset: pos,
-        actual: value,
-        expected: n.syntax,
-        message: `${path} ${show(value)} is not ${n.syntax}`,
-      });
-    if (length && value !== '' && (value.length < length[0] || value.length > length[1]))
-      st.issue({
-        id: `${path}.syntax`,
-        severity: 'warn',
-        group: 'malformed',
-        path,
-        offset: pos,
-        actual: value,
-        expected:
-          length[0] === length[1] ? `${length[0]} characters` : `${length[0]}..${length[1]} characters`,
-        message: `${path} ${show(value)} has ${value.length} characters, expected ${length[0] === length[1] ? length[0] : `${length[0]} to ${length[1]}`}`,
-      });
-    if (value !== '') checkValue(st, path, pos, value, names, range);
-    if (derive) st.deferred.push({ derive, path, scope, start: pos, end: p, value, text: true });
+    if (value !== '') {
+      if (!valid(value)) syntaxIssue(st, n, path, pos, value);
+      if (length && (value.length < length[0] || value.length > length[1]))
+        lengthIssue(st, length, path, pos, value);
+      if (known !== undefined || range !== undefined) checkValue(st, path, pos, value, known, range);
+    }
+    if (derive) st.deferred.push({ derive, init, path, scope, start: pos, end: p, value, text: true });
     if (carries) carry(st, path, carries.stream, scope, value);
     st.v = value;
-    st.record(path, n, pos, p, value);
+    st.record(at, pos, p, value);
     return p;
   };
+}
+
+function syntaxIssue(st: State, n: TokenNode, path: string, pos: number, value: string): void {
+  tokenIssue(st, path, pos, value, () => [n.syntax, `${path} ${show(value)} is not ${n.syntax}`]);
+}
+
+function lengthIssue(
+  st: State,
+  length: readonly [number, number],
+  path: string,
+  pos: number,
+  value: string,
+): void {
+  const [min, max] = length;
+  tokenIssue(st, path, pos, value, () => [
+    min === max ? `${min} characters` : `${min}..${max} characters`,
+    `${path} ${show(value)} has ${value.length} characters, expected ${min === max ? min : `${min} to ${max}`}`,
+  ]);
+}
+
+/**
+ * A text token whose characters do not fit its declared syntax or length. The texts are written only
+ * if the issue survives (an alternative that later fails drops its issues).
+ */
+function tokenIssue(
+  st: State,
+  path: string,
+  pos: number,
+  actual: string,
+  describe: () => readonly [expected: string, message: string],
+): void {
+  st.issueLater(() => {
+    const [expected, message] = describe();
+    return {
+      id: `${path}.syntax`,
+      severity: 'warn',
+      group: 'malformed',
+      path,
+      offset: pos,
+      actual,
+      expected,
+      message,
+    };
+  });
 }
 
 /** Hex text (or raw text, when it is not hex) that belongs to an inner byte stream. */
@@ -434,11 +708,16 @@ function carry(st: State, path: string, keys: readonly string[], scope: Scope, t
   if (bytes.length > 0) st.carried.push({ path, stream, bytes, raw: !isHex });
 }
 
-function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops: string): Parse {
+function compileStruct(
+  n: Extract<Node, { kind: 'struct' }>,
+  path: string,
+  stops: string,
+  ctx: Context,
+): Parse {
   const entries = Object.entries(n.fields);
   const nodes = entries.map(([, c]) => c);
   const sep = n.sep;
-  // Fields followed only by fixed-size fields end that many bytes before the struct does (`rest`).
+  const sepExpected = sep === undefined ? '' : show(sep);
   // Fields followed only by fixed-size fields, some of them binary (a CRC), end that many bytes before
   // the struct does: that is how a `rest` body finds its end. Literals alone need no room held back,
   // since text finds them by their characters (and a missing one is then reported where it belongs).
@@ -457,13 +736,17 @@ function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops
     const transparent = child.kind === 'switch' || child.kind === 'choice';
     return {
       key,
-      kind: child.kind,
       transparent,
+      optional: child.kind === 'optional',
       zeroWidth: child.kind === 'computed',
+      /** Its value goes into the struct's value (literals carry none; alternatives assign their own). */
+      valued: !transparent && child.kind !== 'lit',
+      needsSpan: ctx.spanNames.has(key),
       parse: compile(
         child,
         transparent ? path : `${path}.${key}`,
         stopsAfter(nodes, i, sep, stops),
+        ctx,
         transparent ? key : undefined,
       ),
       tail: tails[i]!,
@@ -471,11 +754,13 @@ function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops
   });
   const params = n.params;
   const lead = n.lead;
+  const leadExpected = lead === undefined ? '' : show(lead);
+  const at = site(path, n);
   return (st, pos, end, scope) => {
+    if (lead !== undefined && !startsWith(st.buf, pos, end, lead)) return st.fail(pos, leadExpected);
     const vals: Record<string, unknown> = {};
     const sc: Scope = { vals, spans: {}, up: scope };
-    if (lead !== undefined && !startsWith(st.buf, pos, end, lead)) return st.fail(pos, show(lead));
-    const rec = st.record(path, n, pos, pos, undefined);
+    const rec = st.record(at, pos, pos, undefined);
     let p = lead === undefined ? pos : pos + lead.length;
     let emitted = 0;
     let skipped = false;
@@ -485,18 +770,20 @@ function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops
       let q: number;
       if (sep !== undefined && !m.zeroWidth) {
         const needSep = emitted > 0;
-        if (m.kind === 'optional') {
+        if (m.optional) {
           // Separated fields are positional: once one optional is absent, the later ones are too.
           if (skipped) continue;
           const mk = st.mark();
           let r = p;
-          if (needSep) r = startsWith(st.buf, r, fend, sep) ? r + sep.length : st.fail(r, show(sep));
+          if (needSep) r = startsWith(st.buf, r, fend, sep) ? r + sep.length : st.fail(r, sepExpected);
           q = r >= 0 ? m.parse(st, r, fend, sc) : -1;
           if (q < 0 || st.v === ABSENT) {
             st.restore(mk);
+            st.release(mk);
             skipped = true;
             continue;
           }
+          st.release(mk);
           start = r;
         } else if (m.transparent) {
           st.sepBefore = needSep ? sep : undefined;
@@ -505,7 +792,7 @@ function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops
         } else {
           if (needSep) {
             if (!startsWith(st.buf, p, fend, sep)) {
-              st.fail(p, show(sep));
+              st.fail(p, sepExpected);
               return failStruct(st, rec, p, vals);
             }
             p += sep.length;
@@ -515,12 +802,12 @@ function compileStruct(n: Extract<Node, { kind: 'struct' }>, path: string, stops
         }
       } else q = m.parse(st, p, fend, sc);
       if (q < 0) {
-        if (st.partial && !m.transparent && m.kind !== 'lit' && st.v !== undefined) vals[m.key] = st.v;
+        if (st.partial && m.valued && st.v !== undefined) vals[m.key] = st.v;
         return failStruct(st, rec, p, vals);
       }
       if (st.v !== ABSENT) {
-        if (!m.transparent && m.kind !== 'lit') vals[m.key] = st.v;
-        sc.spans[m.key] = [start, q];
+        if (m.valued) vals[m.key] = st.v;
+        if (m.needsSpan) sc.spans[m.key] = [start, q];
         if (!m.zeroWidth) emitted++;
       }
       p = q;
@@ -542,40 +829,46 @@ function compileAlternatives(
   n: Extract<Node, { kind: 'switch' | 'choice' }>,
   path: string,
   stops: string,
+  ctx: Context,
   memberKey: string | undefined,
 ): Parse {
   // As a struct member the alternative's value goes straight into the struct under its label;
   // elsewhere (frame root, inside a line or repeat) it is wrapped as { [label]: value }.
   const asMember = memberKey !== undefined;
+  const memberSpan = memberKey !== undefined && ctx.spanNames.has(memberKey);
   // A case that is itself a switch or choice is flattened: its own cases stand in for it. A separator
   // owed by the enclosing struct is consumed here, unless the chosen case is empty.
   const build = (key: string, child: Node) => {
     const nested = child.kind === 'switch' || child.kind === 'choice';
     const label = altLabel(n, key, child, memberKey);
-    const inner = nested ? compile(child, path, stops, memberKey) : compile(child, `${path}.${label}`, stops);
+    const inner = nested
+      ? compile(child, path, stops, ctx, memberKey)
+      : compile(child, `${path}.${label}`, stops, ctx);
     const empty = isEmptyCase(child);
     const parse: Parse = (st, pos, end, scope) => {
       const sep = st.sepBefore;
       if (nested) return inner(st, pos, end, scope);
       st.sepBefore = undefined;
       const start = sep === undefined || empty ? pos : pos + sep.length;
-      if (start !== pos && !startsWith(st.buf, pos, end, sep!)) return st.fail(pos, show(sep!));
+      if (start !== pos && !startsWith(st.buf, pos, end, sep!))
+        return st.failsAt(pos) ? st.fail(pos, show(sep!)) : -1;
       const q = inner(st, start, end, scope);
       st.caseStart = start;
       return q;
     };
-    return { key, label, params: child.params, parse, nested };
+    return { key, label, params: child.params, parse, nested, labelSpan: ctx.spanNames.has(label) };
   };
   type Alt = ReturnType<typeof build>;
-  const assign = (st: State, scope: Scope, alt: Alt, pos: number, q: number) => {
-    if (alt.params) st.params.push(alt.params);
+  /** Puts the chosen case's value in place; a partial one (withParams false) adds no constants. */
+  const assign = (st: State, scope: Scope, alt: Alt, pos: number, q: number, withParams: boolean) => {
+    if (withParams && alt.params) st.params.push(alt.params);
     const start = alt.nested ? pos : Math.min(st.caseStart, q);
-    if (memberKey !== undefined) scope.spans[memberKey] = [start, q];
+    if (memberSpan) scope.spans[memberKey] = [start, q];
     if (alt.nested) return q;
     const v = st.v;
     if (asMember) {
       scope.vals[alt.label] = v;
-      scope.spans[alt.label] = [start, q];
+      if (alt.labelSpan) scope.spans[alt.label] = [start, q];
     } else st.v = { [alt.label]: v };
     return q;
   };
@@ -590,10 +883,10 @@ function compileAlternatives(
       st.caseStart = pos;
       const q = c.parse(st, pos, end, scope);
       if (q < 0) {
-        if (st.partial) assign(st, scope, { ...c, params: undefined }, pos, pos);
+        if (st.partial) assign(st, scope, c, pos, pos, false);
         return -1;
       }
-      return assign(st, scope, c, pos, q);
+      return assign(st, scope, c, pos, q, true);
     };
   }
   const variants = Object.entries(n.variants).map(([k, c]) => build(k, c));
@@ -605,20 +898,32 @@ function compileAlternatives(
       st.sepBefore = sepBefore;
       st.caseStart = pos;
       const m = st.mark();
-      const [beforePos, beforeExpected] = [st.failPos, st.failExpected];
+      // Each variant's failures are measured on their own, then merged with those before it.
+      const beforePos = st.failPos;
+      const beforeExpected = st.failExpected;
       st.failPos = -1;
       const q = v.parse(st, pos, end, scope);
       const reached = st.failPos;
-      if (beforePos > reached) [st.failPos, st.failExpected] = [beforePos, beforeExpected];
-      else if (beforePos === reached) for (const e of beforeExpected) st.failExpected.add(e);
-      if (q >= 0) return assign(st, scope, v, pos, q);
+      if (beforePos > reached) {
+        st.failPos = beforePos;
+        st.failExpected = beforeExpected;
+      } else if (beforePos === reached)
+        for (const e of beforeExpected) if (!st.failExpected.includes(e)) st.failExpected.push(e);
+      if (q >= 0) {
+        st.release(m);
+        return assign(st, scope, v, pos, q, true);
+      }
       st.restore(m);
-      if (reached > furthest) [furthest, best] = [reached, v];
+      st.release(m);
+      if (reached > furthest) {
+        furthest = reached;
+        best = v;
+      }
     }
     if (st.partial && best) {
       st.sepBefore = sepBefore;
       best.parse(st, pos, end, scope);
-      assign(st, scope, { ...best, params: undefined }, pos, pos);
+      assign(st, scope, best, pos, pos, false);
     }
     return -1;
   };
@@ -666,15 +971,7 @@ function verify(st: State, frameLength: number): ChecksumResult[] {
       const to = derive.to === '$frame' ? d.start : lookupSpan(d.scope, derive.to)?.[1];
       if (from === undefined || to === undefined) continue;
       const algo = CHECKSUMS[derive.algorithm];
-      let init = algo.init;
-      if (derive.seed)
-        init = algo.compute(
-          Uint8Array.from(derive.seed, (c) => c.charCodeAt(0)),
-          0,
-          derive.seed.length,
-          init,
-        );
-      const expected = algo.compute(st.buf, from, to, init);
+      const expected = algo.compute(st.buf, from, to, d.init);
       const good = actual === expected;
       results.push({
         path,
@@ -724,10 +1021,25 @@ const compiled = new WeakMap<FrameType, Parse>();
 function compiledFor(protocol: Protocol, frameType: FrameType): Parse {
   let p = compiled.get(frameType);
   if (!p) {
-    p = compile(frameType.node, rootPath(protocol, frameType), '');
+    const ctx: Context = { spanNames: spanReferences(frameType.node) };
+    p = compile(frameType.node, rootPath(protocol, frameType), '', ctx);
     compiled.set(frameType, p);
   }
   return p;
+}
+
+/** One pass of the grammar over the frame; `st.end` is where it stopped, or -1. */
+function run(
+  parse: Parse,
+  bytes: Uint8Array,
+  collect: boolean,
+  partial: boolean,
+  direction: Direction | undefined,
+  scratch: Scratch,
+) {
+  const st = new State(bytes, collect, partial, direction, scratch);
+  st.end = parse(st, 0, bytes.length, ROOT_SCOPE);
+  return st;
 }
 
 /** Decode one frame (already cut out of its stream) as the given frame type. Never throws on bad bytes. */
@@ -738,31 +1050,26 @@ export function decodeFrame(
   opts: DecodeOptions = {},
 ): DecodedFrame {
   const parse = compiledFor(protocol, frameType);
-  const run = (partial: boolean) => {
-    const st = new State(bytes, opts.fields !== false);
-    st.s = latin1(bytes);
-    st.direction = frameType.direction ?? opts.direction;
-    st.partial = partial;
-    const root: Scope = { vals: {}, spans: {}, up: null };
-    const end = parse(st, 0, bytes.length, root);
-    return { st, end };
-  };
-  const first = run(false);
-  let st = first.st;
-  const end = first.end;
+  const collect = opts.fields !== false;
+  const direction = frameType.direction ?? opts.direction;
+  const scratch = takeScratch();
+  let st = run(parse, bytes, collect, false, direction, scratch);
+  const end = st.end;
   const ok = end >= 0;
   if (!ok) {
+    // A second pass keeps what the failing grammar got to; the failure is the first pass's.
     const failPos = st.failPos;
-    const expected = [...st.failExpected];
-    ({ st } = run(true));
+    const expected = st.failExpected.join(' or ');
+    scratch.clear();
+    st = run(parse, bytes, collect, true, direction, scratch);
     const got = failPos < bytes.length ? show(st.s.slice(failPos, failPos + 12)) : 'the end of the frame';
     st.issues.push({
       id: `${protocol.name}.malformed`,
       severity: 'error',
       group: 'malformed',
       offset: failPos,
-      expected: expected.join(' or '),
-      message: `expected ${expected.join(' or ')} at byte ${failPos}, found ${got}`,
+      expected,
+      message: `expected ${expected} at byte ${failPos}, found ${got}`,
     });
   } else if (end < bytes.length) {
     st.issues.push({
@@ -782,18 +1089,19 @@ export function decodeFrame(
       group: 'protocol',
       message: `frame marked ${st.direction} travelled ${opts.direction}`,
     });
-  const value = st.v;
+  const normalized = normalize(st.norm, st.params, frameType);
+  releaseScratch(scratch);
   return {
     protocol: protocol.name,
     frameType: frameType.name,
     direction: st.direction ?? opts.direction,
-    value,
+    value: st.v,
     ok,
     length: bytes.length,
     fields: st.fields,
     checksums,
-    issues: st.issues,
-    normalized: normalize(st.norm, st.params, frameType),
+    issues: st.issueList(),
+    normalized,
     carried: st.carried,
     layout: { lineEnds: st.lineEnds, quoted: st.quoted },
   };

@@ -58,17 +58,23 @@ const CLASSES: Record<Extract<Pattern[number], { cls: string }>['cls'], (b: numb
 /** Match a start pattern at `pos`: runs are greedy without backtracking. */
 export function matchPattern(buf: Uint8Array, pos: number, pattern: Pattern, eof: boolean): Match {
   let p = pos;
-  for (const atom of pattern) {
+  for (let a = 0; a < pattern.length; a++) {
+    const atom = pattern[a]!;
     if ('lit' in atom) {
-      for (let i = 0; i < atom.lit.length; i++, p++) {
+      const lit = atom.lit;
+      for (let i = 0; i < lit.length; i++, p++) {
         if (p >= buf.length) return eof ? 'no' : 'partial';
-        if (buf[p] !== atom.lit.charCodeAt(i)) return 'no';
+        if (buf[p] !== lit.charCodeAt(i)) return 'no';
       }
     } else {
       const test = CLASSES[atom.cls];
+      const max = atom.max;
       let n = 0;
-      while (n < atom.max && p < buf.length && test(buf[p]!)) [n, p] = [n + 1, p + 1];
-      if (p >= buf.length && n < atom.max && !eof) return 'partial';
+      while (n < max && p < buf.length && test(buf[p]!)) {
+        n++;
+        p++;
+      }
+      if (p >= buf.length && n < max && !eof) return 'partial';
       if (n < atom.min) return 'no';
     }
   }
@@ -151,15 +157,71 @@ function lengthLayout(ft: FrameType, field: string): LengthLayout {
   return { magics: new StartSet(magicsOf(node).map((m) => [{ lit: m }])), offset, size, min };
 }
 
+type Delimited = Extract<FrameType['framing'], { kind: 'delimited' }>;
+
+/** A delimited framing with its end markers indexed by first byte: most bytes end no frame. */
+interface DelimitedLayout {
+  readonly framing: Delimited;
+  readonly markers: readonly string[];
+  /** 1 for each byte an end marker starts with (every byte, if a marker is empty). */
+  readonly markerStart: Uint8Array;
+}
+
+function delimitedLayout(framing: Delimited): DelimitedLayout {
+  const markerStart = new Uint8Array(256);
+  for (const m of framing.end) {
+    if (m === '') markerStart.fill(1);
+    else markerStart[m.charCodeAt(0) & 0xff] = 1;
+  }
+  return { framing, markers: framing.end, markerStart };
+}
+
 interface TypeRule {
   readonly ft: FrameType;
   readonly starts: StartSet | undefined;
   readonly length?: LengthLayout;
+  readonly delimited?: DelimitedLayout;
 }
 
 export interface FramerOptions {
   /** Who sends this stream; frame types declared for the other direction are not tried. */
   readonly direction?: Direction;
+}
+
+/** What a framer needs from a protocol's framing declarations, worked out once per protocol and direction. */
+interface FramingPlan {
+  readonly rules: TypeRule[];
+  readonly allStarts: StartSet;
+  /** The most bytes a start pattern can span. */
+  readonly longestStart: number;
+}
+
+// A capture can hold thousands of conversations, each with a framer per direction: they share plans.
+const plans = new WeakMap<Protocol, Map<Direction | undefined, FramingPlan>>();
+
+function framingPlan(protocol: Protocol, direction: Direction | undefined): FramingPlan {
+  let byDirection = plans.get(protocol);
+  if (!byDirection) plans.set(protocol, (byDirection = new Map()));
+  let plan = byDirection.get(direction);
+  if (plan) return plan;
+  const eligible = protocol.frames.filter((ft) => !direction || !ft.direction || ft.direction === direction);
+  const rules: TypeRule[] = eligible.map((ft) => {
+    const f = ft.framing;
+    if (f.kind === 'length') {
+      const length = lengthLayout(ft, f.lengthField);
+      return { ft, starts: length.magics, length };
+    }
+    const starts = f.start && f.start.length > 0 ? new StartSet(f.start) : undefined;
+    return f.kind === 'delimited' ? { ft, starts, delimited: delimitedLayout(f) } : { ft, starts };
+  });
+  const patterns = rules.flatMap((r) => r.starts?.patterns ?? []);
+  plan = {
+    rules,
+    allStarts: new StartSet(patterns),
+    longestStart: Math.max(1, ...patterns.map(patternMaxLength)),
+  };
+  byDirection.set(direction, plan);
+  return plan;
 }
 
 export class Framer {
@@ -173,23 +235,18 @@ export class Framer {
   private garbage: { offset: number; parts: Uint8Array[]; size: number } | undefined;
   private readonly rules: TypeRule[];
   private readonly allStarts: StartSet;
+  /** The most bytes a start pattern can span. */
+  private readonly longestStart: number;
 
   constructor(
     readonly protocol: Protocol,
     readonly opts: FramerOptions = {},
   ) {
-    const eligible = protocol.frames.filter(
-      (ft) => !opts.direction || !ft.direction || ft.direction === opts.direction,
-    );
-    this.rules = eligible.map((ft) => {
-      const f = ft.framing;
-      if (f.kind === 'length') {
-        const length = lengthLayout(ft, f.lengthField);
-        return { ft, starts: length.magics, length };
-      }
-      return { ft, starts: f.start && f.start.length > 0 ? new StartSet(f.start) : undefined };
-    });
-    this.allStarts = new StartSet(this.rules.flatMap((r) => r.starts?.patterns ?? []));
+    ({
+      rules: this.rules,
+      allStarts: this.allStarts,
+      longestStart: this.longestStart,
+    } = framingPlan(protocol, opts.direction));
   }
 
   /**
@@ -279,8 +336,7 @@ export class Framer {
 
   /** Bytes from `from` that could begin a frame once more data arrives stay buffered. */
   private keepFrom(buf: Uint8Array, from: number): number {
-    const longest = Math.max(1, ...this.allStarts.patterns.map(patternMaxLength));
-    return Math.max(from, buf.length - (longest - 1));
+    return Math.max(from, buf.length - (this.longestStart - 1));
   }
 
   private frameAt(
@@ -320,7 +376,7 @@ export class Framer {
       case 'length':
         return this.lengthEnd(rule.length!, f.max, f.trailer, buf, p, eof);
       case 'delimited':
-        return this.delimitedEnd(f, buf, p, eof);
+        return this.delimitedEnd(rule.delimited!, buf, p, eof);
       case 'line': {
         for (let i = p; i < buf.length; i++) {
           if (isLineEnd(buf[i])) return i;
@@ -342,8 +398,8 @@ export class Framer {
     const final = eof || this.boundary;
     if (!final && sizes.some((size) => p + size >= buf.length)) return 'more';
     let best: { end: number; rank: number } | undefined;
-    for (const size of sizes) {
-      const e = p + size;
+    for (let i = 0; i < sizes.length; i++) {
+      const e = p + sizes[i]!;
       if (e > buf.length) continue;
       let rank: number;
       if (e === buf.length) rank = 0;
@@ -401,15 +457,13 @@ export class Framer {
     return 'none';
   }
 
-  private delimitedEnd(
-    f: Extract<FrameType['framing'], { kind: 'delimited' }>,
-    buf: Uint8Array,
-    p: number,
-    eof: boolean,
-  ): EndResult {
+  private delimitedEnd(layout: DelimitedLayout, buf: Uint8Array, p: number, eof: boolean): EndResult {
+    const { framing: f, markers, markerStart } = layout;
+    const endsBeforeNextStart = f.endsBeforeNextStart === true;
     const limit = Math.min(buf.length, p + f.max);
     for (let i = p + 1; i < limit; i++) {
-      if (f.endsBeforeNextStart && isLineEnd(buf[i])) {
+      const b = buf[i]!;
+      if (endsBeforeNextStart && isLineEnd(b)) {
         let q = i;
         while (q < buf.length && isLineEnd(buf[q])) q++;
         if (q > i && q < buf.length) {
@@ -418,7 +472,10 @@ export class Framer {
           if (m === 'yes') return i;
         } else if (q >= buf.length && !eof && !this.boundary) return 'more';
       }
-      for (const marker of f.end) {
+      // A marker (or, at the end of the data, its beginning) must start with this byte.
+      if (markerStart[b] !== 1) continue;
+      for (let k = 0; k < markers.length; k++) {
+        const marker = markers[k]!;
         if (!startsAt(buf, i, marker)) {
           if (i + marker.length > buf.length && startsAt(buf, i, marker.slice(0, buf.length - i)) && !eof)
             return 'more';

@@ -6,7 +6,7 @@ import type { FrameType } from '../schema/index.js';
 export type Scalar = string | number | boolean;
 export type Normalized = Readonly<Record<string, Scalar | readonly Scalar[]>>;
 
-function convert(value: unknown, as: string | undefined): Scalar | undefined {
+function convert(value: unknown, as: unknown): Scalar | undefined {
   if (value === undefined || value === '') return undefined;
   switch (as) {
     case 'number': {
@@ -26,23 +26,30 @@ function convert(value: unknown, as: string | undefined): Scalar | undefined {
   }
 }
 
+/**
+ * `values` is flat, three entries per field (the decoder collects them without a tuple each):
+ * parameter name, value, conversion (ParamConversion or undefined).
+ */
 export function normalize(
-  values: readonly (readonly [string, unknown, string | undefined])[],
+  values: readonly unknown[],
   constants: readonly Readonly<Record<string, Scalar>>[],
   frameType: FrameType,
 ): Normalized {
   const out: Record<string, Scalar | Scalar[]> = { 'message.type': frameType.name };
   for (const c of constants) Object.assign(out, c);
-  const seen = new Set<string>();
-  for (const [param, value, as] of values) {
-    const v = convert(value, as);
+  // Fields replace a constant of the same name; later fields of a name extend a list.
+  const seen: string[] = [];
+  for (let i = 0; i < values.length; i += 3) {
+    const param = values[i] as string;
+    const v = convert(values[i + 1], values[i + 2]);
     if (v === undefined) continue;
-    if (!seen.has(param)) {
-      seen.add(param);
+    if (!seen.includes(param)) {
+      seen.push(param);
       out[param] = v;
     } else {
       const prev = out[param]!;
-      out[param] = Array.isArray(prev) ? [...prev, v] : [prev, v];
+      if (Array.isArray(prev)) prev.push(v);
+      else out[param] = [prev, v];
     }
   }
   return out;

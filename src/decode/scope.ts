@@ -28,3 +28,39 @@ export const TOKEN_SYNTAX: Readonly<Record<TokenNode['syntax'], RegExp>> = {
   alnum: /^[0-9A-Za-z]*$/,
   text: /^/,
 };
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHexDigit = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+const isAlnum = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+function all(s: string, from: number, test: (c: number) => boolean): boolean {
+  for (let i = from; i < s.length; i++) if (!test(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Digits from `from` to the end, at least one: the index after the last digit, or -1. */
+function digitRun(s: string, from: number): number {
+  let i = from;
+  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  return i > from ? i : -1;
+}
+
+function signedDigits(s: string, fraction: boolean): boolean {
+  const i = digitRun(s, s.charCodeAt(0) === 45 ? 1 : 0);
+  if (i < 0) return false;
+  if (i === s.length) return true;
+  return fraction && s.charCodeAt(i) === 46 && digitRun(s, i + 1) === s.length;
+}
+
+/**
+ * TOKEN_SYNTAX as character loops, for the decoder's hot path (a regular expression test costs
+ * several times as much on these short texts). Same answers; a test checks them against the patterns.
+ */
+export const TOKEN_SYNTAX_TEST: Readonly<Record<TokenNode['syntax'], (text: string) => boolean>> = {
+  digits: (s) => all(s, 0, isDigit),
+  integer: (s) => signedDigits(s, false),
+  decimal: (s) => signedDigits(s, true),
+  hex: (s) => all(s, 0, isHexDigit),
+  alnum: (s) => all(s, 0, isAlnum),
+  text: () => true,
+};

@@ -1,7 +1,7 @@
 // Byte streams to decoded records: a framer feeding the decoder, and, for streams whose protocol is
 // not known in advance, detection by content (the protocol whose frames explain the most bytes).
 import type { Direction, Protocol } from '../schema/index.js';
-import { decodeFrame } from './decoder.js';
+import { decodeFrame, type DecodeOptions } from './decoder.js';
 import { Framer, type FramerItem } from './framer.js';
 import type { DecodedFrame } from './types.js';
 
@@ -31,12 +31,17 @@ export interface StreamOptions {
 
 export class StreamDecoder {
   private readonly framer: Framer;
+  private readonly decodeOptions: DecodeOptions;
 
   constructor(
     readonly protocol: Protocol,
-    private readonly opts: StreamOptions = {},
+    opts: StreamOptions = {},
   ) {
     this.framer = new Framer(protocol, opts.direction ? { direction: opts.direction } : {});
+    this.decodeOptions = {
+      ...(opts.direction ? { direction: opts.direction } : {}),
+      fields: opts.fields !== false,
+    };
   }
 
   /** `boundary`: the chunk is a whole message (see Framer.push). */
@@ -50,10 +55,7 @@ export class StreamDecoder {
 
   private toRecord(item: FramerItem): StreamRecord {
     if (item.kind !== 'frame') return item;
-    const frame = decodeFrame(this.protocol, item.frameType, item.bytes, {
-      ...(this.opts.direction ? { direction: this.opts.direction } : {}),
-      fields: this.opts.fields !== false,
-    });
+    const frame = decodeFrame(this.protocol, item.frameType, item.bytes, this.decodeOptions);
     return {
       kind: 'frame',
       offset: item.offset,

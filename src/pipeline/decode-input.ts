@@ -7,8 +7,9 @@ import { AutoStreamDecoder, StreamDecoder, type StreamRecord } from '../decode/i
 import { PAYLOAD_PROTOCOLS, PROTOCOLS, protocolByName } from '../protocols/index.js';
 import type { Direction, Protocol } from '../schema/index.js';
 import { decodeAtLog } from './at-log.js';
+import { decodeCapture } from './capture-input.js';
 import { decodeHexLines } from './hex-lines.js';
-import { InputError, type TimelineRecord } from './records.js';
+import { InputError, type SourcePosition, type TimelineRecord } from './records.js';
 import { decodeServerLog } from './server-log.js';
 import { decodeWlnLines } from './wln-lines.js';
 
@@ -25,6 +26,8 @@ export interface DecodeInputOptions {
   readonly fields?: boolean;
   /** Candidates for choosing a payload protocol by content. */
   readonly protocols?: readonly Protocol[];
+  /** Captures: protocols by TCP/UDP port, overriding detection (`--decode-as 5000=meiligao`). */
+  readonly decodeAs?: ReadonlyMap<number, Protocol>;
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -97,6 +100,22 @@ export async function* decodeInput(
   file: string,
   opts: DecodeInputOptions = {},
 ): AsyncGenerator<TimelineRecord> {
+  for await (const batch of decodeInputBatches(file, opts)) yield* batch;
+}
+
+/** Wraps a record-at-a-time decoder as batches. */
+async function* single(records: AsyncIterable<TimelineRecord>): AsyncGenerator<TimelineRecord[]> {
+  for await (const r of records) yield [r];
+}
+
+/**
+ * Decode one input into timeline records, in input order, in batches: inputs with millions of
+ * packets would otherwise pay for an asynchronous step per record.
+ */
+export async function* decodeInputBatches(
+  file: string,
+  opts: DecodeInputOptions = {},
+): AsyncGenerator<TimelineRecord[]> {
   const protocols = opts.protocols ?? PAYLOAD_PROTOCOLS;
   const forced = resolveProtocol(opts.protocol);
   let kind: InputKind | undefined = opts.input;
@@ -114,24 +133,21 @@ export async function* decodeInput(
   if (forced?.name === 'fibocom') kind = 'at-log';
   switch (kind) {
     case 'at-log':
-      yield* decodeAtLog(all, ctx);
+      yield* single(decodeAtLog(all, ctx));
       return;
     case 'server-log':
-      yield* decodeServerLog(all, ctx);
+      yield* single(decodeServerLog(all, ctx));
       return;
     case 'hex-lines':
-      yield* decodeHexLines(all, ctx);
+      yield* single(decodeHexLines(all, ctx));
       return;
     case 'wln':
-      yield* decodeWlnLines(all, ctx);
+      yield* single(decodeWlnLines(all, ctx));
       return;
     case 'pcap':
     case 'pcapng':
-      throw new InputError(
-        file,
-        0,
-        `${kind} captures are not readable yet (planned: capture input, issue 3)`,
-      );
+      yield* decodeCapture(all, { ...ctx, decodeAs: opts.decodeAs ?? new Map() });
+      return;
     default:
       yield* decodeRawStream(all, ctx);
   }
@@ -149,27 +165,30 @@ export interface PipelineContext {
 async function* decodeRawStream(
   chunks: AsyncIterable<Uint8Array>,
   ctx: PipelineContext,
-): AsyncGenerator<TimelineRecord> {
+): AsyncGenerator<TimelineRecord[]> {
   const opts = { fields: ctx.fields, ...(ctx.direction ? { direction: ctx.direction } : {}) };
   const decoder = ctx.forced
     ? new StreamDecoder(ctx.forced, opts)
     : new AutoStreamDecoder(ctx.protocols, opts);
   const convert = (r: StreamRecord) =>
     streamRecordToTimeline(r, { file: ctx.file, offset: r.offset }, ctx.direction);
-  for await (const chunk of chunks) for (const r of decoder.push(chunk)) yield* convert(r);
-  for (const r of decoder.end()) yield* convert(r);
+  const batch = (records: StreamRecord[]) => records.flatMap((r) => [...convert(r)]);
+  for await (const chunk of chunks) yield batch(decoder.push(chunk));
+  yield batch(decoder.end());
 }
 
-/** Stream records as timeline records (separators are line ends between frames: accounted, not shown). */
-export function* streamRecordToTimeline(
-  r: StreamRecord,
-  source: { file: string; offset: number; line?: number },
-  direction: Direction | undefined,
-  extra: { conversation?: string; timestamp?: number } = {},
-): Generator<TimelineRecord> {
-  const base = { source, ...extra, ...(direction ? { direction } : {}) };
+/** Where a stream record came from and what it belongs to. */
+export interface RecordContext {
+  readonly source: SourcePosition;
+  readonly conversation?: string;
+  readonly direction?: Direction;
+  readonly timestamp?: number;
+}
+
+/** A stream record as a timeline record; separators (line ends between frames) are accounted, not shown. */
+export function timelineRecord(r: StreamRecord, base: RecordContext): TimelineRecord | undefined {
   if (r.kind === 'frame')
-    yield {
+    return {
       kind: 'frame',
       ...base,
       ...(r.frame.direction ? { direction: r.frame.direction } : {}),
@@ -177,5 +196,17 @@ export function* streamRecordToTimeline(
       bytes: r.bytes,
       trailer: r.trailer,
     };
-  else if (r.kind === 'undecoded') yield { kind: 'undecoded', ...base, bytes: r.bytes, reason: r.reason };
+  if (r.kind === 'undecoded') return { kind: 'undecoded', ...base, bytes: r.bytes, reason: r.reason };
+  return undefined;
+}
+
+/** Stream records as timeline records. */
+export function* streamRecordToTimeline(
+  r: StreamRecord,
+  source: { file: string; offset: number; line?: number },
+  direction: Direction | undefined,
+  extra: { conversation?: string; timestamp?: number } = {},
+): Generator<TimelineRecord> {
+  const record = timelineRecord(r, { source, ...extra, ...(direction ? { direction } : {}) });
+  if (record) yield record;
 }

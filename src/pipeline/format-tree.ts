@@ -2,12 +2,15 @@
 // dotted paths, with names for coded values, units, checksum verdicts, computed values in brackets.
 import { toHex, type ChecksumResult, type DecodedFrame, type FieldRecord } from '../decode/index.js';
 import type { Node, Protocol } from '../schema/index.js';
-import type { FrameRecord, SourcePosition, TimelineRecord } from './records.js';
+import type { FrameRecord, SkippedRecord, SourcePosition, UndecodedRecord } from './records.js';
 
 const INDENT = '    ';
 
 function where(s: SourcePosition): string {
-  return s.line === undefined ? `${s.file} byte ${s.offset}` : `${s.file} line ${s.line}`;
+  if (s.line !== undefined) return `${s.file} line ${s.line}`;
+  return s.packet === undefined
+    ? `${s.file} byte ${s.offset}`
+    : `${s.file} packet ${s.packet} byte ${s.offset}`;
 }
 
 /** Control and non-ASCII bytes as escapes, so a tree line stays one line. */
@@ -156,17 +159,18 @@ function frameBlock(r: FrameRecord, index: string, opts: TreeOptions, indent: nu
   return lines;
 }
 
-function undecodedBlock(
-  r: Extract<TimelineRecord, { kind: 'undecoded' | 'skipped' }>,
-  indent: number,
-): string[] {
+function undecodedBlock(r: UndecodedRecord | SkippedRecord, indent: number): string[] {
   const pad = INDENT.repeat(indent);
   const label = r.kind === 'undecoded' ? 'Undecoded' : 'Skipped';
   return [`${pad}${label}: ${r.bytes.length} bytes, ${where(r.source)} (${r.reason}): ${bytesText(r.bytes)}`];
 }
 
 /** The tree text of one record (frames numbered by `index`). Skipped input is summarised by the caller. */
-export function recordToTree(r: TimelineRecord, index: number, opts: TreeOptions): string {
+export function recordToTree(
+  r: FrameRecord | UndecodedRecord | SkippedRecord,
+  index: number,
+  opts: TreeOptions,
+): string {
   if (r.kind === 'frame') return frameBlock(r, String(index), opts, 0).join('\n');
   return undecodedBlock(r, 0).join('\n');
 }

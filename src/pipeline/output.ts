@@ -13,6 +13,13 @@ export class Output {
     if (this.size >= 1 << 16) await this.flush();
   }
 
+  /** Text that already ends its own lines. */
+  async text(chunk: string): Promise<void> {
+    this.pending.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= 1 << 16) await this.flush();
+  }
+
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const chunk = this.pending.join('');

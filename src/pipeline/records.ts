@@ -9,6 +9,8 @@ export interface SourcePosition {
   readonly offset: number;
   /** 1-based line number, for line-oriented inputs. */
   readonly line?: number;
+  /** 1-based packet number in a capture (Wireshark's frame.number) whose payload holds the first byte. */
+  readonly packet?: number;
 }
 
 interface RecordBase {
@@ -44,7 +46,31 @@ export interface SkippedRecord extends RecordBase {
   readonly reason: string;
 }
 
-export type TimelineRecord = FrameRecord | UndecodedRecord | SkippedRecord;
+/** Bytes a TCP direction never delivered (lost before the capture): reported, never zero-filled. */
+export interface GapRecord extends RecordBase {
+  readonly kind: 'gap';
+  /** Where the missing bytes start in the direction's byte stream. */
+  readonly streamOffset: number;
+  readonly length: number;
+}
+
+/** A retransmission whose bytes disagree with those already delivered: the first copy was kept. */
+export interface ConflictRecord extends RecordBase {
+  readonly kind: 'conflict';
+  readonly streamOffset: number;
+  /** The bytes delivered (first copy); `bytes` holds the discarded retransmission. */
+  readonly kept: Uint8Array;
+}
+
+/** Something about the input itself, not a frame: packets that could not be used, a damaged block. */
+export interface NoticeRecord extends RecordBase {
+  readonly kind: 'notice';
+  readonly severity: 'info' | 'warning' | 'error';
+  readonly message: string;
+}
+
+export type TimelineRecord =
+  FrameRecord | UndecodedRecord | SkippedRecord | GapRecord | ConflictRecord | NoticeRecord;
 
 /** A problem with an input as a whole (cannot be opened or read), reported with its position. */
 export class InputError extends Error {

@@ -1,22 +1,21 @@
 // `trackshark decode`: inputs to a tree or NDJSON on stdout; one line per problem on stderr, naming
-// the file and position; decoding always goes on at the next frame.
+// the file and position; decoding always goes on at the next frame. Several inputs are decoded in
+// parallel worker threads, their output written in input order.
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
-import { PROTOCOLS } from '../protocols/index.js';
-import type { Direction } from '../schema/index.js';
-import { decodeInput, type InputKind } from './decode-input.js';
-import { recordToJson } from './format-json.js';
-import { recordToTree } from './format-tree.js';
+import { PROTOCOLS, protocolByName } from '../protocols/index.js';
+import { decodeFileOutput, type FileDecodeOptions, type OutputPiece } from './decode-output.js';
+import { expandInputs } from './input-files.js';
 import { Output } from './output.js';
-import { InputError, type SourcePosition, type TimelineRecord } from './records.js';
+import { canRunWorkers, decodeFilesInParallel } from './parallel-decode.js';
+import { InputError } from './records.js';
 
-export interface DecodeRunOptions {
+export interface DecodeRunOptions extends Omit<FileDecodeOptions, 'decodeAs'> {
   readonly inputs: readonly string[];
-  readonly json?: boolean;
-  readonly input?: InputKind;
-  readonly protocol?: string;
-  readonly direction?: Direction;
-  readonly hex?: boolean;
-  readonly quiet?: boolean;
+  /** `port=protocol` specs (`--decode-as`). */
+  readonly decodeAs?: readonly string[];
+  /** Files decoded at once (default: one per core). */
+  readonly jobs?: number;
 }
 
 export interface Io {
@@ -24,81 +23,54 @@ export interface Io {
   readonly stderr: Writable;
 }
 
-interface Counts {
-  frames: number;
-  withErrors: number;
-  undecoded: number;
-  undecodedBytes: number;
-  skipped: number;
+/** `5000=meiligao` specs as checked pairs; a bad spec is an argument error. */
+export function parseDecodeAs(specs: readonly string[]): [number, string][] {
+  return specs.map((spec) => {
+    const m = /^(\d{1,5})=([\w-]+)$/.exec(spec.trim());
+    const port = m ? Number(m[1]) : NaN;
+    if (!m || port < 1 || port > 65535)
+      throw new InputError(spec, undefined, '--decode-as wants PORT=PROTOCOL, e.g. 5000=meiligao');
+    if (!protocolByName(m[2]!))
+      throw new InputError(
+        spec,
+        undefined,
+        `unknown protocol "${m[2]}" (known: ${PROTOCOLS.map((p) => p.name).join(', ')})`,
+      );
+    return [port, m[2]!];
+  });
 }
 
-function position(s: SourcePosition): string {
-  return s.line === undefined ? `${s.file} (byte ${s.offset})` : `${s.file}:${s.line} (byte ${s.offset})`;
+async function* sequential(files: readonly string[], opts: FileDecodeOptions): AsyncGenerator<OutputPiece> {
+  for (const file of files) yield* decodeFileOutput(file, opts);
 }
 
-/** One line per problem in a record (and its nested frames). */
-function problems(r: TimelineRecord): string[] {
-  if (r.kind === 'undecoded')
-    return [
-      `${position(r.source)}: ${r.bytes.length} undecoded byte${r.bytes.length === 1 ? '' : 's'} (${r.reason})`,
-    ];
-  if (r.kind !== 'frame') return [];
-  const own = r.frame.issues
-    .filter((i) => i.severity === 'error')
-    .map(
-      (i) =>
-        `${position(r.source)}: ${r.frame.protocol} ${r.frame.frameType}${i.offset !== undefined ? ` byte ${i.offset}` : ''}: ${i.id}: ${i.message}`,
-    );
-  return [...own, ...(r.nested ?? []).flatMap(problems)];
-}
-
-function count(r: TimelineRecord, c: Counts): void {
-  if (r.kind === 'frame') {
-    c.frames++;
-    if (r.frame.issues.some((i) => i.severity === 'error')) c.withErrors++;
-    for (const n of r.nested ?? []) count(n, c);
-  } else if (r.kind === 'undecoded') {
-    c.undecoded++;
-    c.undecodedBytes += r.bytes.length;
-  } else c.skipped++;
-}
-
-/** Returns the exit status: 0, or 2 when an input could not be read. */
+/** Returns the exit status: 0, or 2 when an input could not be read or an argument is wrong. */
 export async function runDecode(opts: DecodeRunOptions, io: Io): Promise<number> {
   const out = new Output(io.stdout);
   const err = new Output(io.stderr);
+  let fileOpts: FileDecodeOptions;
+  try {
+    const { inputs: _inputs, jobs: _jobs, decodeAs, ...rest } = opts;
+    fileOpts = { ...rest, decodeAs: parseDecodeAs(decodeAs ?? []) };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    await err.line(`trackshark: ${e.message}`);
+    await err.flush();
+    return 2;
+  }
+  const files = await expandInputs(opts.inputs);
+  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), files.length));
+  const parallel = jobs > 1 && !files.includes('-') && canRunWorkers();
   let status = 0;
-  let index = 0;
-  for (const file of opts.inputs) {
-    const c: Counts = { frames: 0, withErrors: 0, undecoded: 0, undecodedBytes: 0, skipped: 0 };
-    try {
-      for await (const r of decodeInput(file, {
-        ...(opts.input ? { input: opts.input } : {}),
-        ...(opts.protocol ? { protocol: opts.protocol } : {}),
-        ...(opts.direction ? { direction: opts.direction } : {}),
-      })) {
-        count(r, c);
-        if (!opts.quiet) for (const p of problems(r)) await err.line(`trackshark: ${p}`);
-        if (r.kind === 'skipped' && !opts.json) continue;
-        index++;
-        if (opts.json) await out.line(JSON.stringify(recordToJson(r, index)));
-        else await out.line(`${recordToTree(r, index, { protocols: PROTOCOLS, hex: opts.hex ?? false })}\n`);
-      }
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      await err.line(`trackshark: ${e.message}`);
-      status = 2;
+  for await (const piece of parallel
+    ? decodeFilesInParallel(files, fileOpts, jobs)
+    : sequential(files, fileOpts)) {
+    if ('status' in piece) {
+      status = Math.max(status, piece.status);
       continue;
     }
-    if (!opts.quiet) {
-      const parts = [
-        `${c.frames} frame${c.frames === 1 ? '' : 's'}${c.withErrors ? ` (${c.withErrors} with errors)` : ''}`,
-      ];
-      if (c.undecoded)
-        parts.push(`${c.undecoded} undecoded run${c.undecoded === 1 ? '' : 's'} (${c.undecodedBytes} bytes)`);
-      if (c.skipped) parts.push(`${c.skipped} line${c.skipped === 1 ? '' : 's'} without packets`);
-      await err.line(`trackshark: ${file === '-' ? 'stdin' : file}: ${parts.join(', ')}`);
-    }
+    if (piece.err) await err.text(piece.err);
+    if (piece.out) await out.text(piece.out);
   }
   await out.flush();
   await err.flush();

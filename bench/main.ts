@@ -1,0 +1,145 @@
+// `npm run bench`: trackshark beside the reference tools, measured in the same run on the same
+// inputs, printed as ratios against the issues' targets. Timings live here, never in unit tests.
+//
+//   npm run bench                       (1 GiB capture; kept in $TMPDIR/trackshark-bench between runs)
+//   npm run bench -- --size 256         (MiB, for a quicker look)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeMixedCapture, type MixedCaptureStats } from './mixed-capture.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Bump when the generator changes, so a kept capture is rewritten. */
+const GENERATOR_VERSION = 1;
+
+interface Run {
+  readonly seconds: number;
+  readonly peakRssKiB: number | undefined;
+  readonly stderr: string;
+  readonly status: number | null;
+}
+
+function args(): { sizeMiB: number; dir: string } {
+  const argv = process.argv.slice(2);
+  const get = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    sizeMiB: Number(get('--size') ?? 1024),
+    dir: get('--dir') ?? join(tmpdir(), 'trackshark-bench'),
+  };
+}
+
+/** Runs a command with stdout to /dev/null; node commands report their peak RSS through the probe. */
+function run(command: string, argv: readonly string[], opts: { node?: boolean } = {}): Promise<Run> {
+  const rssFile = join(tmpdir(), `trackshark-bench-rss-${process.pid}-${Date.now()}`);
+  const env = { ...process.env };
+  if (opts.node) {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${join(ROOT, 'bench/rss-probe.cjs')}`.trim();
+    env.TRACKSHARK_RSS_FILE = rssFile;
+  }
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d: string) => {
+      if (stderr.length < 1 << 20) stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : undefined;
+      rmSync(rssFile, { force: true });
+      resolve({ seconds, peakRssKiB: peak, stderr, status });
+    });
+  });
+}
+
+function capture(dir: string, sizeMiB: number): { path: string; stats: MixedCaptureStats } {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `mixed-${sizeMiB}MiB.pcap`);
+  const meta = `${path}.json`;
+  if (existsSync(path) && existsSync(meta)) {
+    const kept = JSON.parse(readFileSync(meta, 'utf8')) as MixedCaptureStats & { version: number };
+    if (kept.version === GENERATOR_VERSION && statSync(path).size === kept.bytes) {
+      console.log(`capture: ${path} (kept from an earlier run)`);
+      return { path, stats: kept };
+    }
+  }
+  const started = Date.now();
+  const stats = writeMixedCapture(path, sizeMiB * 1024 * 1024);
+  writeFileSync(meta, JSON.stringify({ ...stats, version: GENERATOR_VERSION }));
+  console.log(`capture: wrote ${path} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { path, stats };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+async function tsharkAvailable(): Promise<boolean> {
+  try {
+    const r = await run('tshark', ['--version']);
+    return r.status === 0;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  const { sizeMiB, dir } = args();
+  const { path, stats } = capture(dir, sizeMiB);
+  const mb = stats.bytes / 1e6;
+  console.log(
+    `capture: ${fmt(mb)} MB, ${fmt(stats.packets)} packets, ${fmt(stats.frames)} frames, ${fmt(stats.connections)} TCP connections (MT700, Meiligao, H02)\n`,
+  );
+
+  const rows: string[][] = [['tool', 'seconds', 'packets/s', 'frames/s', 'MB/s', 'peak RSS']];
+  const ts = await run(process.execPath, [join(ROOT, 'bin/trackshark.js'), 'decode', '--json', path], {
+    node: true,
+  });
+  if (ts.status !== 0) throw new Error(`trackshark decode failed (${ts.status}):\n${ts.stderr.slice(-2000)}`);
+  const decoded = /: (\d+) frames?/.exec(ts.stderr.split('\n').filter(Boolean).at(-1) ?? '');
+  const tsFrames = decoded ? Number(decoded[1]) : NaN;
+  rows.push([
+    'trackshark decode --json',
+    ts.seconds.toFixed(1),
+    fmt(stats.packets / ts.seconds),
+    fmt(tsFrames / ts.seconds),
+    fmt(mb / ts.seconds, 1),
+    ts.peakRssKiB ? `${fmt(ts.peakRssKiB / 1024)} MB` : '?',
+  ]);
+
+  let ratio: number | undefined;
+  if (await tsharkAvailable()) {
+    const sh = await run('tshark', ['-r', path]);
+    rows.push([
+      'tshark -r',
+      sh.seconds.toFixed(1),
+      fmt(stats.packets / sh.seconds),
+      '',
+      fmt(mb / sh.seconds, 1),
+      '',
+    ]);
+    ratio = sh.seconds / ts.seconds;
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows)
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  console.log('');
+  if (tsFrames !== stats.frames)
+    console.log(`WARNING: trackshark decoded ${tsFrames} frames, the capture holds ${stats.frames}`);
+  const rssOk = (ts.peakRssKiB ?? Infinity) < 200 * 1024;
+  if (ratio !== undefined)
+    console.log(
+      `packet rate vs tshark: ${ratio.toFixed(1)}x (target >= 20x) ${ratio >= 20 ? 'MET' : 'NOT MET'}`,
+    );
+  else console.log('tshark not installed: no comparison');
+  console.log(
+    `peak RSS: ${ts.peakRssKiB ? fmt(ts.peakRssKiB / 1024) : '?'} MB (target < 200 MB) ${rssOk ? 'MET' : 'NOT MET'}`,
+  );
+}
+
+await main();
