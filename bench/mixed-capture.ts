@@ -112,13 +112,15 @@ function mt700Device(n: number): DeviceScript {
 function meiligaoDevice(n: number): DeviceScript {
   const encode = encoder('meiligao');
   const id = `1011${pad(3000000 + n, 7)}`;
-  const withId = (t: { frameType: string; value: Value }) => {
+  /** A template's value as this device's: its id, and lengths and CRC left for the encoder. */
+  const own = (t: { value: Value }): Value => {
     const v = clone(t.value);
     v.device_id = id;
     delete v.crc;
     delete v.length;
-    return encode(t.frameType, v);
+    return v;
   };
+  const withId = (t: { frameType: string; value: Value }) => encode(t.frameType, own(t));
   return {
     protocol: 'meiligao',
     port: 5000,
@@ -127,10 +129,7 @@ function meiligaoDevice(n: number): DeviceScript {
       { from: 'server', bytes: withId(MEILIGAO_ANSWER) },
     ],
     report: (i, unix) => {
-      const v = clone(MEILIGAO_POSITION.value);
-      v.device_id = id;
-      delete v.crc;
-      delete v.length;
+      const v = own(MEILIGAO_POSITION);
       const position = v.position as Value;
       const rmc = position.rmc as Value;
       const fix = fixAt(unix, 22.6 - n * 1e-4 - i * 1e-5, 114.0 + n * 1e-4 + i * 2e-5);

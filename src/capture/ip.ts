@@ -8,34 +8,35 @@
 export type SkipReason =
   'unknown-link-type' | 'not-ip' | 'truncated' | 'malformed' | 'fragment' | 'other-transport';
 
-export type PacketDecode =
-  | {
-      kind: 'tcp';
-      src: string;
-      dst: string;
-      srcPort: number;
-      dstPort: number;
-      /** Unsigned 32-bit. */
-      seq: number;
-      /** Unsigned 32-bit; meaningful only when flags has ACK. */
-      ack: number;
-      flags: number;
-      window: number;
-      /** A view of the captured bytes, not a copy. */
-      payload: Uint8Array;
-      /** Payload bytes the IP header announces but the capture does not hold (snap length); usually 0. */
-      clipped: number;
-    }
-  | {
-      kind: 'udp';
-      src: string;
-      dst: string;
-      srcPort: number;
-      dstPort: number;
-      payload: Uint8Array;
-      clipped: number;
-    }
-  | { kind: 'skip'; reason: SkipReason; detail: string };
+export interface TcpSegment {
+  kind: 'tcp';
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  /** Unsigned 32-bit. */
+  seq: number;
+  /** Unsigned 32-bit; meaningful only when flags has ACK. */
+  ack: number;
+  flags: number;
+  window: number;
+  /** A view of the captured bytes, not a copy. */
+  payload: Uint8Array;
+  /** Payload bytes the IP header announces but the capture does not hold (snap length); usually 0. */
+  clipped: number;
+}
+
+export interface UdpDatagram {
+  kind: 'udp';
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  payload: Uint8Array;
+  clipped: number;
+}
+
+export type PacketDecode = TcpSegment | UdpDatagram | { kind: 'skip'; reason: SkipReason; detail: string };
 
 export type PacketSkip = Extract<PacketDecode, { kind: 'skip' }>;
 

@@ -3,7 +3,7 @@
 // capture, fuzz findings and replay recordings. Raw segments with any sequence number are possible
 // too, so reassembly edge cases can be written on purpose.
 import type { Endpoint, Side } from './conversations.js';
-import { buildPacket, TCP_FLAGS } from './packet-builder.js';
+import { buildPacket, TCP_FLAGS, type PacketSpec } from './packet-builder.js';
 
 export interface SyntheticPacket {
   readonly seconds: number;
@@ -40,6 +40,25 @@ class Clock {
   }
 }
 
+/** One packet of the conversation from `from`, built for its link type. */
+function packetFrom(
+  opts: ConversationOptions,
+  from: Side,
+  fields: Pick<PacketSpec, 'transport' | 'seq' | 'ack' | 'flags' | 'payload'>,
+): Uint8Array {
+  const [src, dst] = from === 'client' ? [opts.client, opts.server] : [opts.server, opts.client];
+  return buildPacket({
+    linkType: opts.linkType,
+    src: src.address,
+    dst: dst.address,
+    srcPort: src.port,
+    dstPort: dst.port,
+    ...fields,
+    ...(opts.vlans ? { vlans: opts.vlans } : {}),
+    ...(opts.loopbackByteOrder ? { loopbackByteOrder: opts.loopbackByteOrder } : {}),
+  });
+}
+
 export class TcpConversationWriter {
   /** Next sequence number each side sends. */
   readonly seq: Record<Side, number>;
@@ -63,21 +82,12 @@ export class TcpConversationWriter {
     from: Side,
     fields: { seq: number; ack?: number; flags: number; payload?: Uint8Array },
   ): SyntheticPacket {
-    const [src, dst] =
-      from === 'client' ? [this.opts.client, this.opts.server] : [this.opts.server, this.opts.client];
-    const data = buildPacket({
-      linkType: this.opts.linkType,
+    const data = packetFrom(this.opts, from, {
       transport: 'tcp',
-      src: src.address,
-      dst: dst.address,
-      srcPort: src.port,
-      dstPort: dst.port,
       seq: fields.seq >>> 0,
       ack: (fields.ack ?? this.seq[from === 'client' ? 'server' : 'client']) >>> 0,
       flags: fields.flags,
       ...(fields.payload ? { payload: fields.payload } : {}),
-      ...(this.opts.vlans ? { vlans: this.opts.vlans } : {}),
-      ...(this.opts.loopbackByteOrder ? { loopbackByteOrder: this.opts.loopbackByteOrder } : {}),
     });
     return { ...this.clock.tick(), data };
   }
@@ -132,19 +142,6 @@ export class UdpConversationWriter {
   }
 
   send(from: Side, payload: Uint8Array): SyntheticPacket {
-    const [src, dst] =
-      from === 'client' ? [this.opts.client, this.opts.server] : [this.opts.server, this.opts.client];
-    const data = buildPacket({
-      linkType: this.opts.linkType,
-      transport: 'udp',
-      src: src.address,
-      dst: dst.address,
-      srcPort: src.port,
-      dstPort: dst.port,
-      payload,
-      ...(this.opts.vlans ? { vlans: this.opts.vlans } : {}),
-      ...(this.opts.loopbackByteOrder ? { loopbackByteOrder: this.opts.loopbackByteOrder } : {}),
-    });
-    return { ...this.clock.tick(), data };
+    return { ...this.clock.tick(), data: packetFrom(this.opts, from, { transport: 'udp', payload }) };
   }
 }

@@ -8,6 +8,7 @@
 // working; a sequence number is placed relative to the next expected one with a signed 32-bit
 // difference, which is what makes the arithmetic modulo 2^32.
 import { FlowTable, type Endpoint, type Side } from './conversations.js';
+import type { TcpSegment } from './ip.js';
 
 const FIN = 1;
 const SYN = 2;
@@ -19,27 +20,15 @@ const MAX_WINDOW = 1 << 30;
 /** A SYN whose sequence is this far from where the stream is is a new connection on the same ports. */
 const REUSE_DISTANCE = 1 << 20;
 
-export interface SegmentInput {
-  /** Index of the packet in the capture; events point back to it. */
-  packetIndex: number;
-  seconds: number;
-  nanos: number;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  /** Unsigned 32-bit. */
-  seq: number;
-  /** Unsigned 32-bit; used only when flags has ACK. */
-  ack: number;
-  flags: number;
-  /**
-   * Bytes in order are emitted as this very view (its lifetime is the caller's business); nothing here
-   * keeps it once push returns: bytes that must wait for a hole to fill, and the history retransmissions
-   * are compared with, are copies.
-   */
-  payload: Uint8Array;
-}
+/**
+ * A TCP segment and the packet (index in the capture) that carried it. Bytes in order are emitted as
+ * this very `payload` view, so the caller owns its lifetime; bytes that arrive ahead of a hole, and the
+ * history retransmissions are compared with (historyBytes), are copies.
+ */
+export interface SegmentInput
+  extends
+    EventStamp,
+    Pick<TcpSegment, 'src' | 'dst' | 'srcPort' | 'dstPort' | 'seq' | 'ack' | 'flags' | 'payload'> {}
 
 export type { Endpoint, Side } from './conversations.js';
 

@@ -35,10 +35,12 @@ const RING = 1 << 13;
 /** Why packets were not used, with counts, reported once at the end. */
 class SkipCounts {
   private readonly counts = new Map<string, number>();
-  readonly unknownLinkTypes = new Map<number, number>();
+  private readonly unknownLinkTypes = new Map<number, number>();
 
-  add(reason: string): void {
-    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+  add(reason: string, linkType: number): void {
+    if (reason === 'unknown-link-type')
+      this.unknownLinkTypes.set(linkType, (this.unknownLinkTypes.get(linkType) ?? 0) + 1);
+    else this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
   }
 
   notices(file: string): NoticeRecord[] {
@@ -139,9 +141,7 @@ class CaptureTimeline {
   private packet(p: CapturedPacket, out: TimelineRecord[]): void {
     const d = decodePacket(p.linkType, p.data);
     if (d.kind === 'skip') {
-      if (d.reason === 'unknown-link-type')
-        this.skips.unknownLinkTypes.set(p.linkType, (this.skips.unknownLinkTypes.get(p.linkType) ?? 0) + 1);
-      else this.skips.add(d.reason);
+      this.skips.add(d.reason, p.linkType);
       return;
     }
     const payloadOffset = p.dataOffset + (d.payload.byteOffset - p.data.byteOffset);
@@ -229,7 +229,7 @@ class CaptureTimeline {
       case 'gap': {
         const c = this.tcpConversations.get(e.stream);
         if (!c) return;
-        c.side(direction).gap(out);
+        c.side(direction).end(out);
         out.push(c.gapRecord(direction, e.offset, e.length, this.origin(e)));
         return;
       }
@@ -260,8 +260,8 @@ class CaptureTimeline {
   }
 
   private close(c: Conversation, out: TimelineRecord[]): void {
-    c.uplink.close(out);
-    c.downlink.close(out);
+    c.uplink.end(out);
+    c.downlink.end(out);
   }
 
   private datagram(
@@ -283,6 +283,6 @@ class CaptureTimeline {
     // One datagram, one message: nothing carries over to the next datagram.
     const side = c.side(direction);
     side.data(d.payload, origin, out);
-    side.close(out);
+    side.end(out);
   }
 }

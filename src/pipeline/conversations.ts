@@ -75,16 +75,12 @@ class DirectionStream {
     this.conv.decide(this, false, out);
   }
 
-  /** The protocol is known (or known to be none): replay what was held. */
-  start(protocol: Protocol | null, out: TimelineRecord[]): void {
+  /** The protocol is known: replay what was held into its decoder. */
+  start(protocol: Protocol, out: TimelineRecord[]): void {
     if (this.decoder) return;
     const sample = this.heldBytes > 0 ? this.heldSample : EMPTY;
     this.held = [];
     this.heldBytes = 0;
-    if (protocol === null) {
-      if (sample.length > 0) this.undecoded(sample, 'no known protocol', out);
-      return;
-    }
     this.decoder = new StreamDecoder(protocol, { direction: this.direction, fields: this.conv.ctx.fields });
     if (sample.length > 0) {
       this.fed += sample.length;
@@ -100,17 +96,11 @@ class DirectionStream {
     this.undecoded(sample, 'no known protocol', out);
   }
 
-  /** Bytes are missing here: what is pending can never complete, the framer starts afresh. */
-  gap(out: TimelineRecord[]): void {
-    this.flush(out);
-  }
-
-  /** The direction ended (FIN, RST, end of capture). */
-  close(out: TimelineRecord[]): void {
-    this.flush(out);
-  }
-
-  private flush(out: TimelineRecord[]): void {
+  /**
+   * Nothing pending can complete any more (the direction ended, bytes are missing after this, or a
+   * datagram is over): pending bytes are reported, and whatever comes next starts a fresh framer.
+   */
+  end(out: TimelineRecord[]): void {
     if (!this.decoder && this.heldBytes > 0) this.conv.decide(this, true, out);
     if (this.decoder) this.emit(this.decoder.end(), out);
     this.decoder = undefined;
@@ -169,8 +159,8 @@ class DirectionStream {
 
 /** A TCP connection or a UDP flow: two directions sharing one protocol. */
 export class Conversation {
-  /** undefined: not decided yet; null: nothing known explains it. */
-  private protocol: Protocol | null | undefined;
+  /** Undefined until forced or found by content. */
+  private protocol: Protocol | undefined;
   readonly uplink: DirectionStream;
   readonly downlink: DirectionStream;
 
@@ -182,10 +172,6 @@ export class Conversation {
     this.uplink = new DirectionStream(this, 'uplink');
     this.downlink = new DirectionStream(this, 'downlink');
     if (forced) this.protocol = forced;
-  }
-
-  get chosen(): Protocol | null | undefined {
-    return this.protocol;
   }
 
   side(direction: Direction): DirectionStream {

@@ -1,9 +1,9 @@
 // One input's `decode` output as text: stdout chunks (tree or NDJSON) and stderr lines (one per
 // problem, then the file's summary). The same generator runs in the main thread and in workers, so
 // a parallel run prints exactly what a sequential one does.
-import { PROTOCOLS, protocolByName } from '../protocols/index.js';
+import { PROTOCOLS } from '../protocols/index.js';
 import type { Direction, Protocol } from '../schema/index.js';
-import { decodeInputBatches, type InputKind } from './decode-input.js';
+import { decodeInputBatches, resolveProtocol, type InputKind } from './decode-input.js';
 import { eventToJson, eventToTree, isEvent } from './format-events.js';
 import { recordToJsonLine } from './format-json.js';
 import { recordToTree } from './format-tree.js';
@@ -110,13 +110,9 @@ function summary(file: string, c: Counts): string {
   return `trackshark: ${file === '-' ? 'stdin' : file}: ${parts.join(', ')}`;
 }
 
+/** Names were checked by the caller (parseDecodeAs). */
 function decodeAsMap(pairs: FileDecodeOptions['decodeAs']): Map<number, Protocol> {
-  const map = new Map<number, Protocol>();
-  for (const [port, name] of pairs ?? []) {
-    const p = protocolByName(name);
-    if (p) map.set(port, p);
-  }
-  return map;
+  return new Map((pairs ?? []).map(([port, name]) => [port, resolveProtocol(name)!]));
 }
 
 /** Text output of one input; records are numbered from 1 in each file (like tshark's frame numbers). */

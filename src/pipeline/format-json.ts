@@ -6,12 +6,18 @@
 // its JSON text directly (the form `decode --json` needs: building the object and stringifying it
 // costs several times as much). `recordToJsonLine(r, i) === JSON.stringify(recordToJson(r, i))`.
 import { toHex, type ChecksumResult, type DecodedFrame, type FieldRecord } from '../decode/index.js';
-import type { FrameRecord, SkippedRecord, SourcePosition, UndecodedRecord } from './records.js';
+import type {
+  FrameRecord,
+  SkippedRecord,
+  SourcePosition,
+  TimelineRecord,
+  UndecodedRecord,
+} from './records.js';
 
 /** The records written here; capture events (gaps, conflicts, notices) have a formatter of their own. */
 export type PayloadRecord = FrameRecord | UndecodedRecord | SkippedRecord;
 
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 function jsonValue(v: unknown): Json {
   if (v instanceof Uint8Array) return toHex(v);
@@ -59,19 +65,25 @@ export function flatFields(frame: DecodedFrame): {
   };
 }
 
-function source(s: SourcePosition): Json {
+export function source(s: SourcePosition): Json {
   const out: { [k: string]: Json } = { file: s.file, offset: s.offset };
   if (s.line !== undefined) out.line = s.line;
   if (s.packet !== undefined) out.packet = s.packet;
   return out;
 }
 
-export function recordToJson(r: PayloadRecord, index: number): Record<string, Json> {
-  // Keys are assigned in output order; a frame's own direction overrides the record's in place.
+/** The keys every record starts with: index, kind, where it came from and what it belongs to. */
+export function recordHead(r: TimelineRecord, index: number): Record<string, Json> {
   const out: Record<string, Json> = { index, kind: r.kind, source: source(r.source) };
   if (r.conversation !== undefined) out.conversation = r.conversation;
   if (r.direction !== undefined) out.direction = r.direction;
   if (r.timestamp !== undefined) out.timestamp = r.timestamp;
+  return out;
+}
+
+export function recordToJson(r: PayloadRecord, index: number): Record<string, Json> {
+  // Keys are assigned in output order; a frame's own direction overrides the record's in place.
+  const out = recordHead(r, index);
   if (r.kind !== 'frame') {
     out.reason = r.reason;
     out.length = r.bytes.length;

@@ -6,7 +6,7 @@ import type { FrameRecord, SkippedRecord, SourcePosition, UndecodedRecord } from
 
 const INDENT = '    ';
 
-function where(s: SourcePosition): string {
+export function where(s: SourcePosition): string {
   if (s.line !== undefined) return `${s.file} line ${s.line}`;
   return s.packet === undefined
     ? `${s.file} byte ${s.offset}`

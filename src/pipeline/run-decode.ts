@@ -3,7 +3,7 @@
 // parallel worker threads, their output written in input order.
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
-import { PROTOCOLS, protocolByName } from '../protocols/index.js';
+import { resolveProtocol } from './decode-input.js';
 import { decodeFileOutput, type FileDecodeOptions, type OutputPiece } from './decode-output.js';
 import { expandInputs } from './input-files.js';
 import { Output } from './output.js';
@@ -30,12 +30,7 @@ export function parseDecodeAs(specs: readonly string[]): [number, string][] {
     const port = m ? Number(m[1]) : NaN;
     if (!m || port < 1 || port > 65535)
       throw new InputError(spec, undefined, '--decode-as wants PORT=PROTOCOL, e.g. 5000=meiligao');
-    if (!protocolByName(m[2]!))
-      throw new InputError(
-        spec,
-        undefined,
-        `unknown protocol "${m[2]}" (known: ${PROTOCOLS.map((p) => p.name).join(', ')})`,
-      );
+    resolveProtocol(m[2]);
     return [port, m[2]!];
   });
 }

@@ -42,7 +42,9 @@ describe('--decode-as', () => {
     expect(bad.stderr).toContain('--decode-as wants PORT=PROTOCOL');
     const unknown = trackshark(['decode', '--decode-as', '5013=teltonika', file]);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown protocol "teltonika"/);
+    expect(unknown.stderr).toMatch(
+      /teltonika: unknown protocol \(known: meiligao, mt700, h02, fibocom, wln\)/,
+    );
   });
 });
 

@@ -677,33 +677,27 @@ describe('responses and unsolicited results', () => {
     );
   });
 
-  test('values carry their documented meanings', () => {
-    expect(meaning(decode('response', '+MIPCALL: 2'), 'fibocom.rsp.mipcall.status')).toBe('Busy');
-    expect(meaning(decode('response', '+MIPOPEN: 1,0'), 'fibocom.rsp.mipopen.result.state')).toBe('inactive');
-    expect(meaning(decode('response', '+MIPCLOSE: 1,1'), 'fibocom.rsp.mipclose.closed.close_type')).toBe(
+  test.each([
+    ['+MIPCALL: 2', 'fibocom.rsp.mipcall.status', 'Busy'],
+    ['+MIPOPEN: 1,0', 'fibocom.rsp.mipopen.result.state', 'inactive'],
+    [
+      '+MIPCLOSE: 1,1',
+      'fibocom.rsp.mipclose.closed.close_type',
       "The remote side didn't reply, so connection closed by close timeout",
-    );
-    expect(meaning(decode('response', '+MIPSTAT: 1,2'), 'fibocom.rsp.mipstat.status.status')).toBe(
+    ],
+    [
+      '+MIPSTAT: 1,2',
+      'fibocom.rsp.mipstat.status.status',
       'Connection closed automatically due to non fatal alert',
-    );
-    expect(meaning(decode('response', '+MIPSETS: 3'), 'fibocom.rsp.mipsets.status')).toBe(
-      'Operation not allowed',
-    );
-    expect(meaning(decode('response', '+MIPSEND: 1,1,2048'), 'fibocom.rsp.mipsend.result.status')).toBe(
-      'MIPXOFF received before, send failed',
-    );
-    expect(meaning(decode('response', '+MIPPUSH: 1,2'), 'fibocom.rsp.mippush.result.status')).toBe(
-      'there is no data in socket to send',
-    );
-    expect(meaning(decode('response', '+MPING: 10.64.0.1,11,0'), 'fibocom.rsp.mping.reply.type')).toBe(
-      'Time Exceeded',
-    );
-    expect(meaning(decode('response', '+MPINGSTAT: 3'), 'fibocom.rsp.mpingstat.status.status')).toBe(
-      'Flow Control OFF',
-    );
-    expect(meaning(decode('response', '+MIPNTP: 0'), 'fibocom.rsp.mipntp.result')).toBe(
-      'Fail to synchronize to local time',
-    );
+    ],
+    ['+MIPSETS: 3', 'fibocom.rsp.mipsets.status', 'Operation not allowed'],
+    ['+MIPSEND: 1,1,2048', 'fibocom.rsp.mipsend.result.status', 'MIPXOFF received before, send failed'],
+    ['+MIPPUSH: 1,2', 'fibocom.rsp.mippush.result.status', 'there is no data in socket to send'],
+    ['+MPING: 10.64.0.1,11,0', 'fibocom.rsp.mping.reply.type', 'Time Exceeded'],
+    ['+MPINGSTAT: 3', 'fibocom.rsp.mpingstat.status.status', 'Flow Control OFF'],
+    ['+MIPNTP: 0', 'fibocom.rsp.mipntp.result', 'Fail to synchronize to local time'],
+  ])('%s: %s means %s', (text, path, documented) => {
+    expect(meaning(decode('response', text), path)).toBe(documented);
   });
 
   test('field variants: `=` for `:`, no space, status with address, bare status', () => {

@@ -19,11 +19,10 @@ import {
   type Node,
   type StructNode,
 } from '../../schema/index.js';
-import { host, port, socketId, undocumented } from './params.js';
+import { dnsServers, host, port, socketId, undocumented } from './params.js';
 import {
   CLOSE_MODE,
   DNS_ADDRESS_TYPE,
-  DNS_SOCKET,
   GTSET_FEATURE,
   IPRFMT,
   KEEPALIVE_MODE,
@@ -245,22 +244,14 @@ const COMMANDS = {
     test: true,
     read: true,
     set: {
-      set: {
-        socket_id: digits({ title: 'Socket ID', range: [1, 7], names: DNS_SOCKET }),
-        primary_dns: optional(host('Primary DNS server')),
-        secondary_dns: optional(host('Secondary DNS server')),
-      },
+      set: dnsServers('IPv4'),
     },
   }),
   '+MSV6DNS': command('+MSV6DNS', 'msv6dns', 'Set DNS IPv6 address (§1.1.17)', {
     test: true,
     read: true,
     set: {
-      set: {
-        socket_id: digits({ title: 'Socket ID', range: [1, 7], names: DNS_SOCKET }),
-        primary_dns: optional(host('Primary DNS server (IPv6)')),
-        secondary_dns: optional(host('Secondary DNS server (IPv6)')),
-      },
+      set: dnsServers('IPv6'),
     },
   }),
   '+MIPODM': command('+MIPODM', 'mipodm', 'Open a socket in online data mode (§1.1.18)', {

@@ -7,6 +7,7 @@
 // `+MIPCALL: 10.1.2.3`). Frames are lines without their line end, so the decoder records '' there; an
 // encoder given no layout writes CRLF, the line end of AT responses on the wire.
 import { digits, line, lit, oneOf, optional, struct, text, type Node } from '../../schema/index.js';
+import { DNS_SOCKET } from './values.js';
 
 /** <Socket_ID>: "Valid socket numbers 1-6" (§1.1.2.4 and every command using it). */
 export const socketId = () => digits({ title: 'Socket ID', range: [1, 6] });
@@ -26,6 +27,19 @@ export const host = (title: string) => text({ title, quoted: 'optional', length:
  * shortest address text is `::`, the longest an IPv6 address with an embedded IPv4 one (45).
  */
 export const address = (title: string) => text({ title, length: [2, 45] });
+
+/**
+ * <Socket_ID>,<Primary_DNS>,<Secondary_DNS>: +MSDNS (§1.1.16) and +MSV6DNS (§1.1.17) set them and
+ * read them back in the same shape; `family` names the address kind in titles.
+ */
+export const dnsServers = (family: 'IPv4' | 'IPv6') => {
+  const suffix = family === 'IPv6' ? ' (IPv6)' : '';
+  return {
+    socket_id: digits({ title: 'Socket ID', range: [1, 7], names: DNS_SOCKET }),
+    primary_dns: optional(host(`Primary DNS server${suffix}`)),
+    secondary_dns: optional(host(`Secondary DNS server${suffix}`)),
+  };
+};
 
 /** The rest of a line in a shape the document does not give: kept as text, with a `.deviation` note. */
 export const undocumented = (title: string, params?: Readonly<Record<string, string>>) =>

@@ -21,10 +21,9 @@ import {
   text,
   type Node,
 } from '../../schema/index.js';
-import { address, host, port, socketId, supportedLists, undocumented } from './params.js';
+import { address, dnsServers, host, port, socketId, supportedLists, undocumented } from './params.js';
 import {
   CLOSE_TYPE,
-  DNS_SOCKET,
   ICMP_TYPE,
   KEEPALIVE_MODE,
   MIPCALL_STATUS,
@@ -274,19 +273,11 @@ const RESPONSES = {
   }),
   '+MSDNS': response('+MSDNS', 'msdns', 'DNS servers (§1.1.16)', {
     test: supportedLists(['socket_ids', 'primary_ips', 'secondary_ips']),
-    servers: fields({
-      socket_id: digits({ title: 'Socket ID', range: [1, 7], names: DNS_SOCKET }),
-      primary_dns: optional(host('Primary DNS server')),
-      secondary_dns: optional(host('Secondary DNS server')),
-    }),
+    servers: fields(dnsServers('IPv4')),
   }),
   '+MSV6DNS': response('+MSV6DNS', 'msv6dns', 'DNS IPv6 servers (§1.1.17)', {
     test: supportedLists(['socket_ids', 'primary_ips', 'secondary_ips']),
-    servers: fields({
-      socket_id: digits({ title: 'Socket ID', range: [1, 7], names: DNS_SOCKET }),
-      primary_dns: optional(host('Primary DNS server (IPv6)')),
-      secondary_dns: optional(host('Secondary DNS server (IPv6)')),
-    }),
+    servers: fields(dnsServers('IPv6')),
   }),
   '+MIPODM': response('+MIPODM', 'mipodm', 'Online data mode socket (§1.1.18)', {
     test: supportedLists([

@@ -32,6 +32,7 @@ import {
   course,
   date,
   extraValue,
+  fixFields,
   ignition,
   latitudeFields,
   positionComputed,
@@ -204,12 +205,7 @@ export const wifi = body('wifi', 'WiFi access points with position', {
 // ---- V19: position with SIM information ---------------------------------------------------------
 
 export const positionSim = body('position_sim', 'Position with SIM information', {
-  time,
-  status: validity,
-  ...latitudeFields,
-  speed,
-  course,
-  date,
+  ...fixFields,
   sim_value: text({ title: 'SIM field (empty in known frames; not documented)' }),
   phone: text({ title: 'SIM phone number' }),
   iccid: alnum({ title: 'SIM ICCID' }),

@@ -40,16 +40,18 @@ export const ignition = computed('bitSet', ['state'], {
   param: 'engine.ignition.status',
 });
 
-/** Time through STATUS, as in V1. */
-export const positionFields = {
+/** Time through date: the fix, as every position message starts. */
+export const fixFields = {
   time,
   status: validity,
   ...latitudeFields,
   speed,
   course,
   date,
-  state,
 } as const;
+
+/** Time through STATUS, as in V1. */
+export const positionFields = { ...fixFields, state } as const;
 
 /**
  * The same with a validity that must be A, V, B or 0: a literal, so that V4's variants (see messages.ts)
