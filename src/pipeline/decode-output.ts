@@ -21,6 +21,9 @@ export interface FileDecodeOptions {
   readonly decodeAs?: readonly (readonly [number, string])[];
 }
 
+/** Characters of output per piece. */
+const PIECE = 1 << 15;
+
 /** A piece of one file's output; `status` comes last. */
 export type OutputPiece = { readonly out: string; readonly err: string } | { readonly status: number };
 
@@ -149,6 +152,11 @@ export async function* decodeFileOutput(file: string, opts: FileDecodeOptions): 
         if (opts.json)
           out += `${isEvent(r) ? JSON.stringify(eventToJson(r, index)) : recordToJsonLine(r, index)}\n`;
         else out += `${isEvent(r) ? eventToTree(r, index) : recordToTree(r, index, tree)}\n\n`;
+        // Small pieces stay in V8's young generation and die there.
+        if (out.length >= PIECE) {
+          yield { out, err };
+          out = err = '';
+        }
       }
       if (out || err) yield { out, err };
     }
