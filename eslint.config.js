@@ -8,6 +8,10 @@ const forbid = (message, ...names) => ({ group: names.flatMap(layer), message })
 
 /** Folders and what each may not import (everything not listed is allowed). Nothing imports src/cli. */
 const noCli = forbid('Nothing imports src/cli.', 'cli');
+const noInk = {
+  group: ['ink', 'ink/*', 'react', 'react/*'],
+  message: 'Only src/replay/tui/*.tsx imports ink and react.',
+};
 const importRules = [
   { files: ['src/**/*.ts'], ignores: ['src/cli/**'], patterns: [noCli] },
   {
@@ -82,6 +86,44 @@ const importRules = [
     ],
   },
   {
+    files: ['src/dissector/**/*.ts'],
+    patterns: [
+      forbid(
+        'src/dissector reads src/schema only: the Lua comes from the schema, not from the decoder.',
+        'protocols',
+        'decode',
+        'capture',
+        'pipeline',
+        'replay',
+        'fuzz',
+        'docs',
+      ),
+      noCli,
+    ],
+  },
+  {
+    files: ['src/export/**/*.ts'],
+    patterns: [
+      forbid(
+        'src/export builds on pipeline, decode, protocols and schema only.',
+        'capture',
+        'replay',
+        'dissector',
+        'fuzz',
+        'docs',
+      ),
+      noCli,
+    ],
+  },
+  {
+    // The replay engine plays the pipeline's message timeline, so it builds on src/pipeline too.
+    files: ['src/replay/**/*.ts'],
+    patterns: [
+      forbid('src/replay does not import the other backends.', 'dissector', 'fuzz', 'docs', 'export'),
+      noCli,
+    ],
+  },
+  {
     files: ['src/pipeline/**/*.ts'],
     patterns: [
       forbid(
@@ -117,6 +159,11 @@ export default tseslint.config(
   ...importRules.map(({ files, ignores, patterns }) => ({
     files,
     ...(ignores ? { ignores } : {}),
-    rules: { 'no-restricted-imports': ['error', { patterns }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, noInk] }] },
   })),
+  {
+    // The Ink components: the only files that import ink and react (rule 9 of DESIGN.md).
+    files: ['src/replay/tui/**/*.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noCli] }] },
+  },
 );

@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchCheck, checkRow } from './check-bench.js';
 import { writeMixedCapture, type MixedCaptureStats } from './mixed-capture.js';
+import { benchReplay } from './replay-bench.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Bump when the generator changes, so a kept capture is rewritten. */
@@ -18,6 +20,8 @@ interface Run {
   readonly seconds: number;
   readonly peakRssKiB: number | undefined;
   readonly stderr: string;
+  /** Collected only when asked for (`stdout: true`); otherwise it goes to /dev/null. */
+  readonly stdout: string;
   readonly status: number | null;
 }
 
@@ -33,8 +37,12 @@ function args(): { sizeMiB: number; dir: string } {
   };
 }
 
-/** Runs a command with stdout to /dev/null; node commands report their peak RSS through the probe. */
-function run(command: string, argv: readonly string[], opts: { node?: boolean } = {}): Promise<Run> {
+/** Runs a command with stdout to /dev/null (or collected); node commands report their peak RSS through the probe. */
+function run(
+  command: string,
+  argv: readonly string[],
+  opts: { node?: boolean; stdout?: boolean } = {},
+): Promise<Run> {
   const rssFile = join(tmpdir(), `trackshark-bench-rss-${process.pid}-${Date.now()}`);
   const env = { ...process.env };
   if (opts.node) {
@@ -43,10 +51,13 @@ function run(command: string, argv: readonly string[], opts: { node?: boolean } 
   }
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    const child = spawn(command, argv, { stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'], env });
     let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
+    let stdout = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
       if (stderr.length < 1 << 20) stderr += d;
     });
     child.on('error', reject);
@@ -54,7 +65,7 @@ function run(command: string, argv: readonly string[], opts: { node?: boolean } 
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : undefined;
       rmSync(rssFile, { force: true });
-      resolve({ seconds, peakRssKiB: peak, stderr, status });
+      resolve({ seconds, peakRssKiB: peak, stderr, stdout, status });
     });
   });
 }
@@ -112,7 +123,25 @@ async function main(): Promise<void> {
     ts.peakRssKiB ? `${fmt(ts.peakRssKiB / 1024)} MB` : '?',
   ]);
 
+  const checked = await benchCheck(
+    (argv) => run(process.execPath, [join(ROOT, 'bin/trackshark.js'), ...argv], { node: true, stdout: true }),
+    path,
+  );
+  rows.push(checkRow(checked, stats));
+
+  // In-process fuzzing: schema-aware cases through every decoder (seeded, so the same cases each run).
+  const fuzzed = await run(
+    process.execPath,
+    [join(ROOT, 'bin/trackshark.js'), 'fuzz', '--cases', '200000', '--out', join(dir, 'fuzz')],
+    { stdout: true },
+  );
+  const fuzzRate = /\((\d+) cases\/s\)/.exec(fuzzed.stdout)?.[1];
+  console.log(
+    `trackshark fuzz (in-process): ${fuzzRate ? fmt(Number(fuzzRate)) : '?'} cases/s over 200,000 cases${fuzzed.status === 0 ? '' : ' (FINDINGS: see the output folder)'}\n`,
+  );
+
   let ratio: number | undefined;
+  let checkRatio: number | undefined;
   if (await tsharkAvailable()) {
     const sh = await run('tshark', ['-r', path]);
     rows.push([
@@ -124,6 +153,24 @@ async function main(): Promise<void> {
       '',
     ]);
     ratio = sh.seconds / ts.seconds;
+    checkRatio = sh.seconds / checked.seconds;
+    // The generated Lua dissectors over the same file, beside trackshark decode (heuristics first:
+    // the synthetic conversations use ports other dissectors own).
+    const lua = ['meiligao', 'mt700', 'h02'].map(
+      (p) => `-Xlua_script:${join(ROOT, 'dissectors', `${p}.lua`)}`,
+    );
+    const dis = await run('tshark', ['-n', ...lua, '-o', 'tcp.try_heuristic_first:TRUE', '-r', path]);
+    rows.push([
+      'tshark -r + generated Lua',
+      dis.seconds.toFixed(1),
+      fmt(stats.packets / dis.seconds),
+      '',
+      fmt(mb / dis.seconds, 1),
+      '',
+    ]);
+    console.log(
+      `(generated dissectors: trackshark decode is ${(dis.seconds / ts.seconds).toFixed(1)}x faster)`,
+    );
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const r of rows)
@@ -137,9 +184,16 @@ async function main(): Promise<void> {
       `packet rate vs tshark: ${ratio.toFixed(1)}x (target >= 20x) ${ratio >= 20 ? 'MET' : 'NOT MET'}`,
     );
   else console.log('tshark not installed: no comparison');
+  if (checkRatio !== undefined) console.log(`check packet rate vs tshark: ${checkRatio.toFixed(1)}x`);
+  if (checked.frames !== stats.frames)
+    console.log(
+      `WARNING: trackshark check counted ${checked.frames} frames, the capture holds ${stats.frames}`,
+    );
+  if (checked.failed > 0) console.log(`WARNING: trackshark check found ${checked.failed} failing findings`);
   console.log(
     `peak RSS: ${ts.peakRssKiB ? fmt(ts.peakRssKiB / 1024) : '?'} MB (target < 200 MB) ${rssOk ? 'MET' : 'NOT MET'}`,
   );
 }
 
 await main();
+await benchReplay(ROOT, Number(process.argv[process.argv.indexOf('--devices') + 1] ?? 2000) || 2000);

@@ -2,7 +2,16 @@
 import { setFlagsFromString } from 'node:v8';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { checkCommand } from './commands/check.js';
 import { decodeCommand } from './commands/decode.js';
+import { encodeCommand } from './commands/encode.js';
+import { exportCommand } from './commands/export.js';
+import { mapCommand } from './commands/map.js';
+import { statsCommand } from './commands/stats.js';
+import { dissectorCommand } from './commands/dissector.js';
+import { fuzzCommand } from './commands/fuzz.js';
+import { replayCommand } from './commands/replay.js';
+import { serveCommand } from './commands/serve.js';
 import { toStdinArg } from './options.js';
 
 export function buildCli(argv: readonly string[]) {
@@ -12,6 +21,15 @@ export function buildCli(argv: readonly string[]) {
       '$0 <command> [options]\n\nPacket analysis for GPS-tracker protocols: MT700, Meiligao/VT600, H02/Cantrack, Fibocom L610 AT, Wialon WLN.',
     )
     .command(decodeCommand)
+    .command(encodeCommand)
+    .command(checkCommand)
+    .command(dissectorCommand)
+    .command(fuzzCommand)
+    .command(serveCommand)
+    .command(replayCommand)
+    .command(exportCommand)
+    .command(mapCommand)
+    .command(statsCommand)
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .strict()

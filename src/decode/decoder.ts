@@ -11,6 +11,7 @@ import {
   fixedSize,
   isEmptyCase,
   rootPath,
+  spanReferences,
   stopsAfter,
   type Derive,
   type Direction,
@@ -226,43 +227,6 @@ const table = (chars: string): Uint8Array => {
 const show = (s: string) => JSON.stringify(s);
 /** Outside the frame's root nothing is named; nothing writes here either (frozen, to be sure). */
 const ROOT_SCOPE: Scope = Object.freeze({ vals: Object.freeze({}), spans: Object.freeze({}), up: null });
-
-/** Every name whose span a lookupSpan may ask for while decoding this node. */
-function spanReferences(root: Node): Set<string> {
-  const names = new Set<string>();
-  const seen = new Set<Node>();
-  const derived = (d: Derive | undefined) => {
-    if (d?.kind === 'lengthOf') names.add(d.target);
-    else if (d?.kind === 'checksum') names.add(d.from).add(d.to);
-  };
-  const visit = (n: Node): void => {
-    if (seen.has(n)) return;
-    seen.add(n);
-    switch (n.kind) {
-      case 'computed':
-        for (const a of n.args) names.add(a);
-        return;
-      case 'uint':
-      case 'token':
-        return derived(n.derive);
-      case 'struct':
-        return Object.values(n.fields).forEach(visit);
-      case 'switch':
-        Object.values(n.cases).forEach(visit);
-        if (n.default) visit(n.default);
-        return;
-      case 'choice':
-        return Object.values(n.variants).forEach(visit);
-      case 'optional':
-      case 'repeat':
-      case 'line':
-        return visit(n.node);
-      default:
-    }
-  };
-  visit(root);
-  return names;
-}
 
 // ---- compilation --------------------------------------------------------------------------------
 

@@ -45,6 +45,9 @@ export interface EncodeOptions {
   readonly keepDerived?: boolean;
   /** Accept token text that does not match its syntax (fuzzing). */
   readonly lenient?: boolean;
+  /** A token without a value is an error instead of empty text, and a group without a value is
+   * missing its first field (values typed by a person). */
+  readonly strict?: boolean;
 }
 
 export interface EncodedFrame {
@@ -242,7 +245,7 @@ class Encoder {
       text = '0'.repeat(width);
     } else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
     else if (typeof value === 'string') text = value;
-    else if (value === undefined) text = '';
+    else if (value === undefined && !this.opts.strict) text = '';
     else throw new EncodeError(path, `${n.syntax} text`, value);
     if (!this.opts.lenient) {
       if (text !== '' && !TOKEN_SYNTAX[n.syntax].test(text))
@@ -264,7 +267,9 @@ class Encoder {
     this.w.text(quote ? `"${text}"` : text);
   }
 
-  struct(n: Extract<Node, { kind: 'struct' }>, value: unknown, path: string, scope: Scope): void {
+  struct(n: Extract<Node, { kind: 'struct' }>, given: unknown, path: string, scope: Scope): void {
+    // Strictly, a group left out is missing its first field, which says more than "an object".
+    const value = given === undefined && this.opts.strict ? {} : given;
     if (!isObject(value)) throw new EncodeError(path, 'an object', value);
     const vals: Record<string, unknown> = { ...value };
     const sc: Scope = { vals, spans: {}, up: scope };
@@ -357,7 +362,9 @@ class Encoder {
         start = this.w.len;
       }
       const label = altLabel(n, key, child, memberKey);
-      this.node(child, holder[label], `${path}.${label}`, scope);
+      // A switch case with nothing to write needs no value: the discriminant chose it.
+      const v = holder[label] ?? (n.kind === 'switch' && this.wroteEmptyCase ? {} : undefined);
+      this.node(child, v, `${path}.${label}`, scope);
     }
     if (memberKey !== undefined) scope.spans[memberKey] = [start, this.w.len];
   }

@@ -2,10 +2,9 @@
 // chunk, frames split across chunks, and resynchronisation after garbage. Every byte leaves as part
 // of a frame, as undecoded bytes or as line-end separators between frames.
 import {
-  fixedSize,
+  lengthLayout as schemaLengthLayout,
   type Direction,
   type FrameType,
-  type Node,
   type Pattern,
   type Protocol,
 } from '../schema/index.js';
@@ -120,14 +119,6 @@ class StartSet {
 }
 
 /** Literal texts a length-framed frame can start with (its first field). */
-function magicsOf(node: Node): string[] {
-  if (node.kind !== 'struct') return [];
-  const first = Object.values(node.fields)[0];
-  if (first?.kind === 'oneOf') return Object.keys(first.values);
-  if (first?.kind === 'lit') return [first.value];
-  return [];
-}
-
 interface LengthLayout {
   readonly magics: StartSet;
   readonly offset: number;
@@ -137,24 +128,8 @@ interface LengthLayout {
 
 /** Where the length field sits and the smallest possible frame, computed from the schema. */
 function lengthLayout(ft: FrameType, field: string): LengthLayout {
-  const node = ft.node;
-  if (node.kind !== 'struct') throw new Error(`${ft.name}: length framing needs a struct root`);
-  let offset = 0;
-  let min = 0;
-  let size = 0;
-  let seen = false;
-  for (const [key, child] of Object.entries(node.fields)) {
-    const s = fixedSize(child);
-    if (key === field) {
-      if (child.kind !== 'uint') throw new Error(`${ft.name}: length field ${field} is not an integer`);
-      [size, seen] = [child.size, true];
-    } else if (!seen && s === undefined)
-      throw new Error(`${ft.name}: ${key} before the length field has no fixed size`);
-    if (!seen) offset += s ?? 0;
-    min += s ?? 0;
-  }
-  if (!seen) throw new Error(`${ft.name}: no length field ${field}`);
-  return { magics: new StartSet(magicsOf(node).map((m) => [{ lit: m }])), offset, size, min };
+  const { magics, ...layout } = schemaLengthLayout(ft, field);
+  return { magics: new StartSet(magics.map((m) => [{ lit: m }])), ...layout };
 }
 
 type Delimited = Extract<FrameType['framing'], { kind: 'delimited' }>;

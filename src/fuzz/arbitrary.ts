@@ -2,6 +2,7 @@
 // wire order so that switch discriminants, byte counts and directions agree with what follows.
 // Text tokens avoid their stop characters, exactly as the decoder computes them.
 import fc from 'fast-check';
+import type { FuzzCase, FuzzEngine } from './engine.js';
 import {
   alternatives,
   altLabel,
@@ -328,4 +329,12 @@ export function throughAmbiguousChoice(n: Node, value: unknown, memberKey?: stri
     default:
       return false;
   }
+}
+
+/**
+ * Fuzz cases of an engine as a fast-check arbitrary, for property tests: the case index is what
+ * fast-check draws (and shrinks towards 0); the engine turns it into the same bytes every time.
+ */
+export function fuzzCaseArbitrary(engine: FuzzEngine, maxIndex = 2 ** 31 - 1): fc.Arbitrary<FuzzCase> {
+  return fc.integer({ min: 0, max: maxIndex }).map((i) => engine.case(i));
 }

@@ -219,3 +219,72 @@ export function alternatives(n: Node): [string, Node][] {
     return [...Object.entries(n.cases), ...(n.default ? [['$default', n.default] as [string, Node]] : [])];
   return [];
 }
+
+/** Where a length-framed frame's length field sits, and the smallest frame the schema allows. */
+export interface LengthLayout {
+  /** The literal texts a frame can start with (its first field's `lit` or `oneOf` values). */
+  readonly magics: readonly string[];
+  readonly offset: number;
+  readonly size: number;
+  readonly min: number;
+}
+
+export function lengthLayout(ft: FrameType, field: string): LengthLayout {
+  const node = ft.node;
+  if (node.kind !== 'struct') throw new Error(`${ft.name}: length framing needs a struct root`);
+  let offset = 0;
+  let min = 0;
+  let size = 0;
+  let seen = false;
+  for (const [key, child] of Object.entries(node.fields)) {
+    const s = fixedSize(child);
+    if (key === field) {
+      if (child.kind !== 'uint') throw new Error(`${ft.name}: length field ${field} is not an integer`);
+      [size, seen] = [child.size, true];
+    } else if (!seen && s === undefined)
+      throw new Error(`${ft.name}: ${key} before the length field has no fixed size`);
+    if (!seen) offset += s ?? 0;
+    min += s ?? 0;
+  }
+  if (!seen) throw new Error(`${ft.name}: no length field ${field}`);
+  const first = Object.values(node.fields)[0];
+  const magics =
+    first?.kind === 'oneOf' ? Object.keys(first.values) : first?.kind === 'lit' ? [first.value] : [];
+  return { magics, offset, size, min };
+}
+
+/** The nodes directly inside a node. */
+export function childrenOf(n: Node): Node[] {
+  switch (n.kind) {
+    case 'struct':
+      return Object.values(n.fields);
+    case 'switch':
+      return [...Object.values(n.cases), ...(n.default ? [n.default] : [])];
+    case 'choice':
+      return Object.values(n.variants);
+    case 'optional':
+    case 'repeat':
+    case 'line':
+      return [n.node];
+    default:
+      return [];
+  }
+}
+
+/** Every name whose span something looks up inside a node: computed arguments, derived-field targets. */
+export function spanReferences(root: Node): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<Node>();
+  const visit = (n: Node): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    if (n.kind === 'computed') n.args.forEach((a) => names.add(a));
+    else if ((n.kind === 'uint' || n.kind === 'token') && n.derive) {
+      const d = n.derive;
+      if (d.kind === 'lengthOf') names.add(d.target);
+      else if (d.kind === 'checksum') names.add(d.from).add(d.to);
+    } else childrenOf(n).forEach(visit);
+  };
+  visit(root);
+  return names;
+}

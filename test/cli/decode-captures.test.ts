@@ -18,7 +18,14 @@ describe('trackshark decode <directory>', () => {
     expect(parallel.stderr).toBe(sequential.stderr);
     const files = new Set(ndjson(parallel.stdout).map((r) => (r.source as { file: string }).file));
     expect([...files]).toEqual([...files].sort());
-    expect(files.size).toBe(13); // 12 captures and the README (read as text: undecoded, reported)
+    expect(files.size).toBe(12); // the 12 captures; the README beside them is not an input
+    expect([...files].some((f) => f.endsWith('.md'))).toBe(false);
+  });
+
+  it('reads a Markdown file that is named, not found in a folder', () => {
+    const named = trackshark(['decode', '--json', '--quiet', 'captures/pcap/README.md']);
+    expect(named.status).toBe(0);
+    expect(ndjson(named.stdout)[0]).toMatchObject({ kind: 'undecoded', reason: 'no known protocol' });
   });
 });
 

@@ -1,6 +1,6 @@
 // `trackshark decode <inputs...>`: argv to options, then the pipeline (loaded lazily).
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { decodeOptions, fromStdinArg } from '../options.js';
+import { decodeOptions, inputRunOptions } from '../options.js';
 
 type DecodeArgs = {
   inputs: string[];
@@ -40,14 +40,10 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
     const { runDecode } = await import('../../pipeline/run-decode.js');
     process.exitCode = await runDecode(
       {
-        inputs: argv.inputs.map(fromStdinArg),
+        ...inputRunOptions(argv),
         json: argv.json,
         hex: argv.hex,
         quiet: argv.quiet,
-        ...(argv.input ? { input: argv.input as never } : {}),
-        ...(argv.protocol ? { protocol: argv.protocol } : {}),
-        ...(argv.direction ? { direction: argv.direction as never } : {}),
-        ...(argv.decodeAs ? { decodeAs: argv.decodeAs } : {}),
         ...(argv.jobs !== undefined ? { jobs: argv.jobs } : {}),
       },
       { stdout: process.stdout, stderr: process.stderr },

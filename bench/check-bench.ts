@@ -1,0 +1,51 @@
+// The `trackshark check` row of `npm run bench`: the same capture as decode, validated with the JSON
+// report (one object at the end) so that the frames it counted can be compared with the capture's.
+import type { MixedCaptureStats } from './mixed-capture.js';
+
+export interface CheckRun {
+  readonly seconds: number;
+  readonly peakRssKiB: number | undefined;
+  readonly stderr: string;
+  readonly stdout: string;
+  readonly status: number | null;
+}
+
+export interface CheckBench {
+  readonly seconds: number;
+  readonly frames: number;
+  readonly peakRssKiB: number | undefined;
+  /** Findings that failed; the generated capture should have none. */
+  readonly failed: number;
+}
+
+/** Runs `trackshark check --json` on the capture through `run` (which measures time and peak RSS). */
+export async function benchCheck(
+  run: (argv: readonly string[]) => Promise<CheckRun>,
+  capture: string,
+): Promise<CheckBench> {
+  const r = await run(['check', '--json', capture]);
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`trackshark check failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  const report = JSON.parse(r.stdout) as { totals: { frames: number }; files: { failed: number }[] };
+  return {
+    seconds: r.seconds,
+    frames: report.totals.frames,
+    peakRssKiB: r.peakRssKiB,
+    failed: report.files.reduce((n, f) => n + f.failed, 0),
+  };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/** The table row: tool, seconds, packets/s, frames/s, MB/s, peak RSS. */
+export function checkRow(c: CheckBench, stats: MixedCaptureStats): string[] {
+  const mb = stats.bytes / 1e6;
+  return [
+    'trackshark check --json',
+    c.seconds.toFixed(1),
+    fmt(stats.packets / c.seconds),
+    fmt(c.frames / c.seconds),
+    fmt(mb / c.seconds, 1),
+    c.peakRssKiB ? `${fmt(c.peakRssKiB / 1024)} MB` : '?',
+  ];
+}

@@ -1,0 +1,127 @@
+// Fixes gathered per device for the outputs that need a whole track (GeoJSON lines, the map). A fix
+// costs four numbers in typed arrays; with a point limit (the map), a device's track is thinned by
+// stride doubling — once it holds twice the limit, every other point is dropped and only every
+// 2^k-th fix is taken from then on — so memory stays bounded by devices whatever the capture's size.
+// The extent is computed over every fix, thinned or not.
+import type { ExportMessage } from './messages.js';
+
+export interface TrackPoint {
+  readonly lat: number;
+  readonly lon: number;
+  readonly valid: boolean;
+  /** Unix seconds, NaN when the message has no time. */
+  readonly time: number;
+}
+
+export interface Extent {
+  minLat: number;
+  maxLat: number;
+  minLon: number;
+  maxLon: number;
+}
+
+export function emptyExtent(): Extent {
+  return { minLat: Infinity, maxLat: -Infinity, minLon: Infinity, maxLon: -Infinity };
+}
+
+export function extend(e: Extent, lat: number, lon: number): void {
+  e.minLat = Math.min(e.minLat, lat);
+  e.maxLat = Math.max(e.maxLat, lat);
+  e.minLon = Math.min(e.minLon, lon);
+  e.maxLon = Math.max(e.maxLon, lon);
+}
+
+export function isEmpty(e: Extent): boolean {
+  return e.minLat > e.maxLat;
+}
+
+class Points {
+  private data = new Float64Array(4 * 64);
+  length = 0;
+
+  push(p: TrackPoint): void {
+    if (4 * (this.length + 1) > this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data.set([p.lat, p.lon, p.valid ? 1 : 0, p.time], 4 * this.length++);
+  }
+
+  get(i: number): TrackPoint {
+    const d = this.data;
+    return { lat: d[4 * i]!, lon: d[4 * i + 1]!, valid: d[4 * i + 2] === 1, time: d[4 * i + 3]! };
+  }
+
+  /** Keeps points 0, 2, 4, ... */
+  halve(): void {
+    const d = this.data;
+    let n = 0;
+    for (let i = 0; i < this.length; i += 2, n++) d.copyWithin(4 * n, 4 * i, 4 * i + 4);
+    this.length = n;
+  }
+}
+
+export class Track {
+  private readonly points = new Points();
+  private stride = 1;
+  private seen = 0;
+  private last: TrackPoint | undefined;
+  validFixes = 0;
+  invalidFixes = 0;
+  readonly validExtent = emptyExtent();
+  readonly extent = emptyExtent();
+
+  constructor(
+    readonly device: string,
+    private readonly limit: number,
+  ) {}
+
+  add(p: TrackPoint): void {
+    if (p.valid) {
+      this.validFixes++;
+      extend(this.validExtent, p.lat, p.lon);
+    } else this.invalidFixes++;
+    extend(this.extent, p.lat, p.lon);
+    this.last = p;
+    if (this.seen++ % this.stride !== 0) return;
+    this.points.push(p);
+    if (this.points.length >= 2 * this.limit) {
+      this.points.halve();
+      this.stride *= 2;
+    }
+  }
+
+  /** Whether points were dropped to stay within the limit. */
+  get thinned(): boolean {
+    return this.stride > 1;
+  }
+
+  /**
+   * The kept points (the last fix always among them), in time order when every fix has a time, else
+   * in input order.
+   */
+  list(): TrackPoint[] {
+    const out: TrackPoint[] = [];
+    for (let i = 0; i < this.points.length; i++) out.push(this.points.get(i));
+    if (this.last && (this.seen - 1) % this.stride !== 0) out.push(this.last);
+    if (out.every((p) => Number.isFinite(p.time))) out.sort((a, b) => a.time - b.time);
+    return out;
+  }
+}
+
+/** Tracks by device, in the order devices first appear. */
+export class Tracks {
+  readonly byDevice = new Map<string, Track>();
+
+  constructor(private readonly limit = Infinity) {}
+
+  add(m: ExportMessage): TrackPoint | undefined {
+    if (!m.fix) return undefined;
+    let t = this.byDevice.get(m.device);
+    if (!t) this.byDevice.set(m.device, (t = new Track(m.device, this.limit)));
+    const p = { lat: m.fix.lat, lon: m.fix.lon, valid: m.fix.valid, time: m.time ?? NaN };
+    t.add(p);
+    return p;
+  }
+}

@@ -1,0 +1,111 @@
+// `trackshark fuzz replay <finding>`: resend exactly the finding's bytes (to its server, or through
+// trackshark's own decoders for in-process findings) and, with --verify N, say how often it repeats.
+import { readFileSync } from 'node:fs';
+import type { FuzzCase } from './engine.js';
+import { bytesOf, parseFinding, type FindingFile } from './finding.js';
+import { decodeCase } from './in-process.js';
+import { parseTarget, targetAllowed } from './live.js';
+import { DEFAULT_LOG_PATTERN, LogWatcher } from './oracles.js';
+import { verifyLive } from './run.js';
+import type { Protocol } from '../schema/index.js';
+import { FuzzArgumentError, type Io } from './command.js';
+
+export interface ReplayOptions {
+  readonly finding: string;
+  /** Protocols an in-process finding may name. */
+  readonly protocols: readonly Protocol[];
+  readonly target?: string;
+  readonly allowHosts?: readonly string[];
+  readonly verify?: number;
+  readonly timeoutMs?: number;
+  readonly serverLog?: string;
+  readonly logPattern?: string;
+}
+
+function readFinding(path: string): FindingFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new FuzzArgumentError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  try {
+    return parseFinding(text);
+  } catch (e) {
+    throw new FuzzArgumentError(`${path}: ${(e as Error).message}`);
+  }
+}
+
+function inProcess(f: FindingFile, protocols: readonly Protocol[], times: number): number {
+  const protocol = protocols.find((p) => p.name === f.protocol);
+  const frameType = protocol?.frames.find((t) => t.name === f.frameType);
+  if (!protocol || !frameType)
+    throw new FuzzArgumentError(`the finding's protocol ${f.protocol}/${f.frameType} is unknown here`);
+  const frames = f.frames.map(bytesOf);
+  const segments = f.segments.map(bytesOf);
+  const cuts: number[] = [];
+  let at = 0;
+  for (const s of segments.slice(0, -1)) cuts.push((at += s.length));
+  const c: FuzzCase = {
+    index: f.index,
+    seed: {
+      id: f.seedFrame.id,
+      protocol,
+      frameType,
+      direction: f.direction === 'uplink' || f.direction === 'downlink' ? f.direction : undefined,
+      bytes: bytesOf(f.seedFrame.hex),
+      fields: [],
+    },
+    mutations: [],
+    derived: f.derived,
+    frame: frames[f.targetFrame] ?? new Uint8Array(0),
+    delivery: { garbage: bytesOf(f.garbage), frames, target: f.targetFrame, cuts },
+  };
+  let reproduced = 0;
+  for (let i = 0; i < times; i++) if (decodeCase(c)?.signature === f.signature) reproduced++;
+  return reproduced;
+}
+
+export async function runFuzzReplay(opts: ReplayOptions, io: Io): Promise<number> {
+  const f = readFinding(opts.finding);
+  const times = Math.max(1, opts.verify ?? 1);
+  let reproduced: number;
+  let last = '';
+  if (f.target === 'in-process' && opts.target === undefined) {
+    reproduced = inProcess(f, opts.protocols, times);
+  } else {
+    const spec = opts.target ?? f.target.replace(/^(tcp|udp):\/\//, '');
+    const transport = f.target.startsWith('udp') ? 'udp' : 'tcp';
+    const target = parseTarget(spec, transport);
+    if (!target) throw new FuzzArgumentError(`--target must be host:port, got '${spec}'`);
+    if (!targetAllowed(target.host, opts.allowHosts ?? []))
+      throw new FuzzArgumentError(
+        `${target.host} is not a loopback address; name it with --allow-host to replay to it`,
+      );
+    const timing = {
+      settleMs: f.timing?.settleMs ?? 20,
+      timeoutMs: opts.timeoutMs ?? f.timing?.timeoutMs ?? 1000,
+    };
+    const log = opts.serverLog
+      ? new LogWatcher(opts.serverLog, opts.logPattern ? new RegExp(opts.logPattern) : DEFAULT_LOG_PATTERN)
+      : undefined;
+    const r = await verifyLive(
+      target,
+      {
+        prefix: f.session.map(bytesOf),
+        segments: f.segments.map(bytesOf),
+        ...(f.probe ? { probe: bytesOf(f.probe) } : {}),
+      },
+      timing,
+      f.signature,
+      f.derived.mode === 'fixed',
+      times,
+      log,
+    );
+    reproduced = r.reproduced;
+    const o = r.outcomes.at(-1)!;
+    last = ` (last: ${o.kind} in the ${o.phase} phase after ${o.ms} ms)`;
+  }
+  io.stdout.write(`replay: ${f.signature}: reproduced ${reproduced}/${times}${last}\n`);
+  return reproduced > 0 ? 1 : 0;
+}

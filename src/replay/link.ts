@@ -1,0 +1,100 @@
+// Kernel sockets for one replayed session: TCP (optionally TLS) or a connected UDP socket. No raw
+// sockets, so no root, and loopback works like any other address.
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { connect as tcpConnect, isIPv6, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { Transport } from './script.js';
+
+export interface Target {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface TlsOptions {
+  /** Accept any server certificate (test servers with self-signed certificates). */
+  readonly insecure: boolean;
+  readonly servername?: string;
+}
+
+export interface Link {
+  readonly local: { address: string; port: number };
+  readonly remote: { address: string; port: number };
+  send(bytes: Uint8Array): void;
+  close(): void;
+}
+
+export interface LinkEvents {
+  /** Bytes from the server; `datagram` is true when they are one whole UDP datagram. */
+  onData(bytes: Uint8Array, datagram: boolean): void;
+  onClose(error?: Error): void;
+}
+
+function tcpLink(socket: Socket, events: LinkEvents): Link {
+  socket.setNoDelay(true);
+  socket.on('data', (b: Buffer) => events.onData(new Uint8Array(b), false));
+  socket.on('error', (e) => events.onClose(e));
+  socket.on('close', () => events.onClose());
+  return {
+    local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+    remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+    send: (bytes) => void socket.write(bytes),
+    close: () => socket.end(),
+  };
+}
+
+function udpLink(socket: UdpSocket, events: LinkEvents): Link {
+  socket.on('message', (b: Buffer) => events.onData(new Uint8Array(b), true));
+  socket.on('error', (e) => events.onClose(e));
+  socket.on('close', () => events.onClose());
+  const local = socket.address();
+  const remote = socket.remoteAddress();
+  return {
+    local: { address: local.address, port: local.port },
+    remote: { address: remote.address, port: remote.port },
+    send: (bytes) => socket.send(bytes),
+    close: () => socket.close(),
+  };
+}
+
+/** Open a link to the target; rejects with the socket error (ECONNREFUSED, …) within `timeoutMs`. */
+export function openLink(
+  target: Target,
+  transport: Transport,
+  events: LinkEvents,
+  opts: { tls?: TlsOptions; timeoutMs: number },
+): Promise<Link> {
+  return new Promise((resolve, reject) => {
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    };
+    const timer = setTimeout(
+      () => fail(new Error(`no connection within ${opts.timeoutMs} ms`)),
+      opts.timeoutMs,
+    );
+    if (transport === 'udp') {
+      const socket = createSocket(isIPv6(target.host) ? 'udp6' : 'udp4');
+      socket.once('error', fail);
+      socket.connect(target.port, target.host, () => {
+        clearTimeout(timer);
+        socket.off('error', fail);
+        resolve(udpLink(socket, events));
+      });
+      return;
+    }
+    const socket = opts.tls
+      ? tlsConnect({
+          host: target.host,
+          port: target.port,
+          rejectUnauthorized: !opts.tls.insecure,
+          ...(opts.tls.servername ? { servername: opts.tls.servername } : {}),
+        })
+      : tcpConnect({ host: target.host, port: target.port });
+    socket.once('error', fail);
+    socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      resolve(tcpLink(socket, events));
+    });
+  });
+}
