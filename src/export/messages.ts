@@ -79,7 +79,8 @@ function messagesOfFrame(r: FrameRecord): ExportMessage[] {
   return splitBatch(n).map((params) => {
     const ident = str(params, 'ident');
     return {
-      device: ident ?? r.source.file,
+      // A frame without an id (H02's `*HQ,,V1,...`) belongs to whoever holds its connection.
+      device: ident ?? `(no id) ${r.conversation ?? r.source.file}`,
       ident,
       protocol: r.frame.protocol,
       direction: r.direction ?? r.frame.direction,

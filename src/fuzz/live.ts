@@ -67,6 +67,11 @@ class Watch {
     this.wake?.();
   }
 
+  /** Something `until` waits for happened besides data or the end (the connection came up). */
+  notify(): void {
+    this.wake?.();
+  }
+
   end(kind: 'closed' | 'reset' | 'refused' | 'error', message?: string): void {
     if (this.ended) return;
     this.ended = kind;
@@ -79,7 +84,12 @@ class Watch {
     const deadline = Date.now() + ms;
     while (!done() && !this.ended) {
       const left = deadline - Date.now();
-      if (left <= 0) return false;
+      if (left <= 0) {
+        // Timers run before I/O in each turn of the event loop: when this process was held up past
+        // the deadline, data that arrived in time is still queued, so let it in before judging.
+        await new Promise((resolve) => setImmediate(resolve));
+        return done();
+      }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.wake = () => {
@@ -115,7 +125,10 @@ async function openTcp(target: LiveTarget, timeoutMs: number): Promise<Channel> 
   socket.on('close', () => watch.end('closed'));
   socket.on('error', (e: NodeJS.ErrnoException) => watch.end(errorKind(e), e.message));
   let connected = false;
-  socket.once('connect', () => (connected = true));
+  socket.once('connect', () => {
+    connected = true;
+    watch.notify();
+  });
   await watch.until(() => connected, timeoutMs);
   if (!connected && !watch.ended) watch.end('error', `no connection within ${timeoutMs} ms`);
   return {
@@ -135,7 +148,11 @@ async function openUdp(target: LiveTarget): Promise<Channel> {
   const socket = createSocket(isIP(target.host) === 6 || target.host.includes(':') ? 'udp6' : 'udp4');
   socket.on('message', (d: Buffer) => watch.data(new Uint8Array(d)));
   socket.on('error', (e: NodeJS.ErrnoException) => watch.end(errorKind(e), e.message));
-  await new Promise<void>((resolve) => socket.connect(target.port, target.host, () => resolve()));
+  // A failed connect (an unresolvable name) only emits 'error': settle on either, or it never returns.
+  await new Promise<void>((resolve) => {
+    socket.once('error', () => resolve());
+    socket.connect(target.port, target.host, () => resolve());
+  });
   return {
     watch,
     send: (bytes) =>
@@ -171,9 +188,13 @@ export async function exchange(target: LiveTarget, ex: Exchange, timing: Timing)
     const caseSent = Date.now();
     for (const seg of ex.segments) await ch.send(seg);
     if (!ex.probe) {
-      await w.until(() => false, timing.timeoutMs);
+      // The answer's round trip is what the baseline measures; the rest of the wait still watches
+      // for the server hanging up after answering.
+      const answered = await w.until(() => w.received > beforeCase, timing.timeoutMs);
+      const rtt = Date.now() - caseSent;
+      await w.until(() => false, timing.timeoutMs - rtt);
       if (w.ended) return outcome(w.ended, 'case', caseSent);
-      return outcome(w.received > beforeCase ? 'answered' : 'silent', 'case', caseSent);
+      return answered ? { ...outcome('answered', 'case'), ms: rtt } : outcome('silent', 'case', caseSent);
     }
     await w.until(() => false, timing.settleMs);
     if (w.ended) return outcome(w.ended, 'case', caseSent);

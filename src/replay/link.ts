@@ -56,6 +56,16 @@ function udpLink(socket: UdpSocket, events: LinkEvents): Link {
   };
 }
 
+// OpenSSL's verification codes (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED, …) and Node's
+// hostname check; anything else (ECONNREFUSED, a reset) is not about the certificate.
+const CERT_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
+/** A refused server certificate says so and names the way out, on one line. */
+function tlsError(e: NodeJS.ErrnoException): Error {
+  if (!e.code || !CERT_CODE.test(e.code)) return e;
+  return new Error(`TLS certificate refused: ${e.message} (${e.code}); --insecure accepts it`);
+}
+
 /** Open a link to the target; rejects with the socket error (ECONNREFUSED, …) within `timeoutMs`. */
 export function openLink(
   target: Target,
@@ -90,10 +100,11 @@ export function openLink(
           ...(opts.tls.servername ? { servername: opts.tls.servername } : {}),
         })
       : tcpConnect({ host: target.host, port: target.port });
-    socket.once('error', fail);
+    const refused = (e: NodeJS.ErrnoException) => fail(opts.tls ? tlsError(e) : e);
+    socket.once('error', refused);
     socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
-      socket.off('error', fail);
+      socket.off('error', refused);
       resolve(tcpLink(socket, events));
     });
   });

@@ -37,7 +37,7 @@ describe('map: SVG', () => {
       '8812000001',
       '2020916012',
       '355488020930796',
-      'captures/h02/v1.txt',
+      '(no id) captures/h02/v1.txt',
     ]);
     const tracks = devices.map((d) => all(d, (e) => e.name === 'polyline' && hasClass(e, 'track')).length);
     expect(tracks).toEqual([1, 1, 0, 0, 0, 0, 0, 0]);

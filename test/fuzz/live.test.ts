@@ -1,48 +1,17 @@
 // trackshark fuzz against a live server: a deliberately fragile Meiligao server (test/fixtures) with a
 // bug behind a valid CRC is found from a fixed seed within a bounded number of cases, minimised, and
 // written as JSON and pcapng; the replayed finding reproduces it.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { decodeFrame, fromHex } from '../../src/decode/index.js';
 import { meiligao } from '../../src/protocols/index.js';
-import { startFragileServer, type FragileServer } from '../fixtures/fragile-server.js';
-import { trackshark, type CliResult } from '../helpers/cli.js';
+import { startFragileServer } from '../fixtures/fragile-server.js';
+import { trackshark } from '../helpers/cli.js';
+import { fragileFixture, runCli as run } from './live-helpers.js';
 
-/** The CLI as a child process without blocking this process, which runs the server. */
-function run(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/trackshark.js', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('latin1')));
-    const timer = setTimeout(() => child.kill(), 120_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
-
-let server: FragileServer;
-let dir: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'trackshark-fuzz-'));
-  writeFileSync(join(dir, 'server.log'), '');
-  server = await startFragileServer({ log: join(dir, 'server.log') });
-});
-
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fx = fragileFixture((log) => startFragileServer({ log }));
 
 describe('fuzzing the fragile server', () => {
   let findingJson: string;
@@ -51,11 +20,11 @@ describe('fuzzing the fragile server', () => {
     'finds the planted bug from a fixed seed within 300 cases and minimises it',
     { timeout: 180_000 },
     async () => {
-      const out = join(dir, 'findings');
+      const out = join(fx.dir, 'findings');
       const r = await run([
         'fuzz',
         '--target',
-        `127.0.0.1:${server.port}`,
+        `127.0.0.1:${fx.server.port}`,
         '--protocol',
         'meiligao',
         '--session',
@@ -68,14 +37,14 @@ describe('fuzzing the fragile server', () => {
         '--cases',
         '300',
         '--server-log',
-        join(dir, 'server.log'),
+        fx.log,
         '--out',
         out,
       ]);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(1);
       expect(r.stdout).toMatch(/^fuzz: 300 cases in [\d.]+ s \(\d+ cases\/s\), \d+ findings/);
-      expect(server.crashes).toBeGreaterThan(0);
+      expect(fx.server.crashes).toBeGreaterThan(0);
       const files = readdirSync(out);
       const json = files.find((f) => f.endsWith('-closed.json'));
       expect(json).toBeDefined();
@@ -168,7 +137,7 @@ describe('target safety and arguments', () => {
       '--seed',
       '3',
       '--out',
-      join(dir, 'none'),
+      join(fx.dir, 'none'),
     ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(

@@ -25,22 +25,56 @@ export async function platform(
   return { platform: p, events, target: `127.0.0.1:${p.tcpPort}` };
 }
 
+/** A child `trackshark` whose output is collected; killed after 20 s so no test can hang on it. */
+function spawnCli(args: readonly string[]) {
+  const child = spawn(process.execPath, ['bin/trackshark.js', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (b: Buffer) => (out.stdout += b.toString('latin1')));
+  child.stderr.on('data', (b: Buffer) => (out.stderr += b.toString('latin1')));
+  const timer = setTimeout(() => child.kill(), 20_000);
+  const closed = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, ...out });
+    }),
+  );
+  return { child, out, closed };
+}
+
 export function run(
   args: readonly string[],
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/trackshark.js', ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('latin1')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('latin1')));
-    const timer = setTimeout(() => child.kill(), 20_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end();
+  const { child, closed } = spawnCli(args);
+  child.stdin.end();
+  return closed;
+}
+
+export interface ServeChild {
+  /** `127.0.0.1:PORT` from the listening line. */
+  readonly target: string;
+  /** Everything written so far (NDJSON events with --json). */
+  readonly out: { readonly stdout: string; readonly stderr: string };
+  /** SIGTERM, which serve handles by closing its sockets; resolves with its output and status. */
+  stop(): Promise<{ status: number | null; stdout: string; stderr: string }>;
+}
+
+/** The real `trackshark serve --port 0` as a child, resolved once it says where it listens. */
+export function serve(args: readonly string[]): Promise<ServeChild> {
+  const { child, out, closed } = spawnCli(['serve', '--port', '0', ...args]);
+  const stop = () => {
+    child.kill('SIGTERM');
+    return closed;
+  };
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      const m = /listening on \w+ (127\.0\.0\.1:\d+)/.exec(out.stderr);
+      if (!m) return;
+      child.stderr.off('data', onData);
+      resolve({ target: m[1]!, out, stop });
+    };
+    child.stderr.on('data', onData);
+    void closed.then((r) => reject(new Error(`serve exited ${r.status} before listening: ${r.stderr}`)));
   });
 }

@@ -12,6 +12,7 @@ import { platform, type TestPlatform } from './helpers.js';
 
 const LOGIN = fromHex('2424001112345678901fff50006f350d0a')!;
 const ANSWER = fromHex('4040001212345678901fff400001ba310d0a')!;
+const HEARTBEAT = fromHex('2424001112345678901fff000171ab0d0a')!;
 const frame = (b: Uint8Array) => {
   const r = decodeStream(meiligao, b)[0]!;
   return r.kind === 'frame' ? r.frame : undefined;
@@ -85,7 +86,7 @@ test('sessions, timeline, decoded detail with highlighted hex, and counters', as
   emit({ type: 'received', at: 40, session: 'S1', bytes: ANSWER, frame: frame(ANSWER), status: 'match' });
   await settle();
   const screen = ui.lastFrame()!;
-  expect(screen).toContain('S1 tcp T1a2b3c4d 12345678901');
+  expect(screen).toContain('S1 1/1 tcp T1a2b3c4d 12345678901');
   expect(screen).toContain('S1 > meiligao frame/login 17 B');
   expect(screen).toContain('S1 < meiligao frame/login_response 18 B match');
   expect(screen).toContain('match 1 different 0');
@@ -114,6 +115,70 @@ test('keys: pause, step, speed, quit', async () => {
     'speed 1',
   ]);
   expect(quit).toBe(1);
+  ui.unmount();
+});
+
+test('c and C select a conversation; the timeline and detail narrow to it, or back to all', async () => {
+  const { src, emit } = source();
+  const ui = render(createElement(App, { source: src, done: false, onQuit: () => undefined }));
+  const info = (id: string, conversation: string, deviceId: string) => ({
+    id,
+    conversation,
+    transport: 'tcp' as const,
+    device: 0,
+    deviceId,
+    loop: 0,
+  });
+  emit({ type: 'open', at: 1, session: 'S1', info: info('S1', 'T1a2b3c4d', '12345678901'), local: 'l:1' });
+  emit({ type: 'sent', at: 2, session: 'S1', bytes: LOGIN, frame: frame(LOGIN), lateMs: 0 });
+  emit({ type: 'open', at: 3, session: 'S2', info: info('S2', 'T0000beef', '12345678901'), local: 'l:2' });
+  emit({ type: 'sent', at: 4, session: 'S2', bytes: HEARTBEAT, frame: frame(HEARTBEAT), lateMs: 0 });
+  emit({ type: 'received', at: 40, session: 'S1', bytes: ANSWER, frame: frame(ANSWER), status: 'match' });
+  await settle();
+  // Ink draws a key's effect on its next frame: wait for the text that says it is there (bounded).
+  const press = async (key: string, drawn: string) => {
+    ui.stdin.write(key);
+    for (const end = Date.now() + 2000; !ui.lastFrame()!.includes(drawn) && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 10));
+    return ui.lastFrame()!;
+  };
+  const login = 'S1 > meiligao frame/login 17 B';
+  const answer = 'S1 < meiligao frame/login_response 18 B match';
+  const heartbeat = 'S2 > meiligao frame/heartbeat 17 B';
+  let screen = ui.lastFrame()!;
+  expect(screen).toContain('c/C conversation');
+  expect(screen).toContain('> all');
+  expect(screen).toContain('Timeline all');
+  for (const line of [login, heartbeat, answer]) expect(screen).toContain(line);
+
+  screen = await press('c', 'Timeline S1');
+  expect(screen).toContain('> S1 1/1 tcp T1a2b3c4d 12345678901');
+  expect(screen).toContain('Timeline S1');
+  expect(screen).toContain(login);
+  expect(screen).toContain(answer);
+  expect(screen).not.toContain(heartbeat);
+  expect(screen).toContain('0000 40 40 00 12 12 34 56 78 90 1f ff 40 00 01 ba 31'); // newest of S1
+
+  // Up selects within S1 only: the login before the answer.
+  screen = await press('\u001b[A', '0000 24 24 00 11 12 34 56 78 90 1f ff 50');
+  expect(screen).toContain('0000 24 24 00 11 12 34 56 78 90 1f ff 50 00 6f 35 0d');
+
+  screen = await press('c', 'Timeline S2');
+  expect(screen).toContain('> S2 1/0 tcp T0000beef 12345678901');
+  expect(screen).toContain('Timeline S2');
+  expect(screen).toContain(heartbeat);
+  expect(screen).not.toContain(login);
+  expect(screen).not.toContain(answer);
+  expect(screen).toContain('0000 24 24 00 11 12 34 56 78 90 1f ff 00 01 71 ab 0d');
+
+  // Past the last conversation comes "all" again; C goes backwards, from "all" to the last one.
+  screen = await press('c', 'Timeline all');
+  expect(screen).toContain('Timeline all');
+  for (const line of [login, heartbeat, answer]) expect(screen).toContain(line);
+  screen = await press('C', 'Timeline S2');
+  expect(screen).toContain('Timeline S2');
+  screen = await press('C', 'Timeline S1');
+  expect(screen).toContain('Timeline S1');
   ui.unmount();
 });
 

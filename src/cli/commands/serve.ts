@@ -11,6 +11,8 @@ type ServeArgs = {
   otaDevice?: string;
   json: boolean;
   maxConnections: number;
+  tlsCert?: string;
+  tlsKey?: string;
   duration?: number;
 };
 
@@ -50,9 +52,18 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           default: 10_000,
           describe: 'Connections at once (TCP sockets plus UDP peers)',
         },
+        'tls-cert': {
+          type: 'string',
+          describe: 'PEM certificate: TCP over TLS (with --tls-key; UDP stays plain)',
+        },
+        'tls-key': { type: 'string', describe: 'PEM private key of --tls-cert' },
         duration: { type: 'number', describe: 'Stop after this many seconds (default: at SIGINT/SIGTERM)' },
       })
       .example('$0 serve --port 5000', 'Accept devices on 127.0.0.1:5000 over TCP and UDP')
+      .example(
+        '$0 serve --port 5000 --tls-cert cert.pem --tls-key key.pem',
+        'Devices over TLS on TCP (replay --tls)',
+      )
       .example(
         '$0 serve --port 5000 --ota fw.bin --ota-device 101130923633',
         'Upgrade a VT600 over the air as soon as it connects',
@@ -70,6 +81,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         ...(argv.protocol ? { protocol: argv.protocol } : {}),
         ...(argv.ota ? { ota: argv.ota } : {}),
         ...(argv.otaDevice ? { otaDevice: argv.otaDevice } : {}),
+        ...(argv.tlsCert !== undefined ? { tlsCert: argv.tlsCert } : {}),
+        ...(argv.tlsKey !== undefined ? { tlsKey: argv.tlsKey } : {}),
         ...(argv.duration !== undefined ? { duration: argv.duration } : {}),
       },
       { stdout: process.stdout, stderr: process.stderr },

@@ -4,6 +4,7 @@
 // VT600 OTA procedure against Meiligao devices.
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import {
   AutoStreamDecoder,
   decodeStream,
@@ -29,6 +30,8 @@ export interface PlatformOptions {
   readonly ota?: { readonly firmware: Uint8Array; readonly device?: string };
   /** Connections kept at once (TCP sockets plus UDP peers); more are refused. */
   readonly maxConnections: number;
+  /** TCP over TLS with this PEM key and certificate; UDP stays plain (devices have no DTLS). */
+  readonly tls?: { readonly cert: Uint8Array; readonly key: Uint8Array };
   readonly onEvent: (e: PlatformEvent) => void;
 }
 
@@ -55,9 +58,10 @@ class DeviceLink {
     readonly peer: string,
     private readonly write: (bytes: Uint8Array) => void,
     private readonly opts: PlatformOptions,
+    connectText?: string,
   ) {
     this.decoder = this.newDecoder();
-    this.emit('connect');
+    this.emit('connect', connectText ? { text: connectText } : {});
     const ota = opts.ota;
     // A named OTA device over TCP: the platform speaks first, as in the document's procedure.
     if (ota?.device !== undefined && transport === 'tcp') {
@@ -144,6 +148,7 @@ export interface Platform {
   readonly tcpPort: number;
   readonly udpPort: number | undefined;
   readonly connections: () => number;
+  readonly tls: boolean;
   close(): Promise<void>;
 }
 
@@ -174,7 +179,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const sockets = new Set<Socket>();
   const udpPeers = new Map<string, DeviceLink>();
   const count = () => sockets.size + udpPeers.size;
-  const server = createServer((socket) => {
+  const accept = (socket: Socket) => {
     if (count() >= opts.maxConnections) {
       socket.destroy();
       return;
@@ -186,6 +191,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       peerOf(socket.remoteAddress, socket.remotePort),
       (b) => socket.write(b),
       opts,
+      // The negotiated version in the connect line: proof in the log that the device spoke TLS.
+      'encrypted' in socket ? `over ${(socket as TLSSocket).getProtocol() ?? 'TLS'}` : undefined,
     );
     socket.on('data', (b: Buffer) => link.receive(new Uint8Array(b), false));
     socket.on('error', (e) => link.emit('note', { text: e.message }));
@@ -193,7 +200,21 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       sockets.delete(socket);
       link.end();
     });
-  });
+  };
+  const server: Server = opts.tls
+    ? createTlsServer({ cert: Buffer.from(opts.tls.cert), key: Buffer.from(opts.tls.key) }, accept)
+    : createServer(accept);
+  // A failed handshake never reaches `accept`; without this note a client refusing the certificate
+  // would leave no trace in the platform's log. A client that hung up has no address left to show.
+  server.on('tlsClientError', (e: Error, socket: TLSSocket) =>
+    opts.onEvent({
+      time: new Date(),
+      transport: 'tcp',
+      peer: socket.remoteAddress ? peerOf(socket.remoteAddress, socket.remotePort) : '(gone)',
+      kind: 'note',
+      text: `TLS handshake failed: ${e.message}`,
+    }),
+  );
   server.maxConnections = opts.maxConnections;
   const tcpPort = await listenTcp(server, opts.host, opts.port);
   let udp: UdpSocket | undefined;
@@ -220,6 +241,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     tcpPort,
     udpPort: udp ? tcpPort : undefined,
     connections: count,
+    tls: opts.tls !== undefined,
     close: async () => {
       for (const s of sockets) s.destroy();
       udp?.close();

@@ -19,6 +19,9 @@ export interface ServeRunOptions {
   readonly otaDevice?: string;
   readonly json: boolean;
   readonly maxConnections: number;
+  /** PEM files: TCP over TLS when both are given. */
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
   /** Seconds to run; undefined: until SIGINT/SIGTERM. */
   readonly duration?: number;
 }
@@ -27,7 +30,7 @@ const ARROWS = { connect: '+', in: '<', out: '>', close: '-', note: '*' } as con
 
 export function platformEventLine(e: PlatformEvent): string {
   const head = `${e.time.toISOString()} ${e.transport} ${e.peer} ${ARROWS[e.kind]}`;
-  if (e.kind === 'connect') return `${head} connected`;
+  if (e.kind === 'connect') return `${head} connected${e.text ? ` ${e.text}` : ''}`;
   if (e.kind === 'close') return `${head} closed`;
   if (e.kind === 'note' || !e.bytes) return `${head} ${e.text ?? ''}`;
   const id = deviceIdOf(e.frame);
@@ -55,13 +58,26 @@ function platformEventJson(e: PlatformEvent): string {
 
 export class ServeError extends Error {}
 
-async function firmware(path: string): Promise<Uint8Array> {
+/** A file named by an option, its read error as a one-line ServeError naming the option. */
+async function optionFile(option: string, path: string): Promise<Uint8Array> {
   const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new ServeError(`--ota ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new ServeError(`--${option} ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   });
+  return new Uint8Array(bytes);
+}
+
+async function tlsFiles(opts: ServeRunOptions): Promise<{ cert: Uint8Array; key: Uint8Array } | undefined> {
+  if (opts.tlsCert === undefined && opts.tlsKey === undefined) return undefined;
+  if (opts.tlsCert === undefined || opts.tlsKey === undefined)
+    throw new ServeError('--tls-cert and --tls-key go together: TLS needs both the certificate and its key');
+  return { cert: await optionFile('tls-cert', opts.tlsCert), key: await optionFile('tls-key', opts.tlsKey) };
+}
+
+async function firmware(path: string): Promise<Uint8Array> {
+  const bytes = await optionFile('ota', path);
   if (bytes.length < 3 || bytes.length - 2 > 0xffff)
     throw new ServeError(`--ota ${path}: a firmware is 1..65535 bytes of OTA data plus its 2-byte checksum`);
-  return new Uint8Array(bytes);
+  return bytes;
 }
 
 /** Starts the platform; resolves when it has stopped. Returns the exit status. */
@@ -77,6 +93,7 @@ export async function runServe(
       ? { firmware: await firmware(opts.ota), ...(opts.otaDevice ? { device: opts.otaDevice } : {}) }
       : undefined;
     const protocol = resolveProtocol(opts.protocol);
+    const tls = await tlsFiles(opts);
     platform = await startPlatform({
       host: opts.host,
       port: opts.port,
@@ -85,6 +102,7 @@ export async function runServe(
       push,
       ...(ota ? { ota } : {}),
       maxConnections: opts.maxConnections,
+      ...(tls ? { tls } : {}),
       onEvent: (e) => io.stdout.write(`${opts.json ? platformEventJson(e) : platformEventLine(e)}\n`),
     });
   } catch (e) {
@@ -96,7 +114,7 @@ export async function runServe(
   }
   const where = `${platform.host.includes(':') ? `[${platform.host}]` : platform.host}:${platform.tcpPort}`;
   io.stderr.write(
-    `trackshark serve: listening on tcp ${where}${platform.udpPort ? ` and udp ${where}` : ''}\n`,
+    `trackshark serve: listening on ${platform.tls ? 'tls' : 'tcp'} ${where}${platform.udpPort ? ` and udp ${where}` : ''}\n`,
   );
   onListening?.(platform);
   await new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 // The replay TUI: sessions, a live timeline of frames sent and received, the selected frame decoded
 // with its hex (the selected field highlighted), counters, and keys for pause, step, speed and quit.
+// `c`/`C` select a conversation (session) and narrow the timeline and detail to it, or back to all.
 import { Box, Text, useApp, useInput } from 'ink';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { toHex } from '../../decode/index.js';
@@ -60,6 +61,17 @@ function applyEvents(rows: Map<string, SessionRow>, events: readonly ReplayEvent
     next.set(e.session, r);
   }
   return next;
+}
+
+/** First row of a SHOWN-row window that keeps `current` in view, at the bottom when it can. */
+const windowStart = (current: number, length: number) =>
+  Math.max(0, Math.min(current - SHOWN + 1, length - SHOWN));
+
+/** The next (`step` 1) or previous (-1) of [all, ...ids], wrapping; undefined is "all". */
+function cycle(ids: readonly string[], current: string | undefined, step: 1 | -1): string | undefined {
+  const at = current === undefined ? -1 : ids.indexOf(current);
+  const next = (((at + 1 + step) % (ids.length + 1)) + ids.length + 1) % (ids.length + 1);
+  return next === 0 ? undefined : ids[next - 1];
 }
 
 function statusColor(e: TimelineEvent): string {
@@ -129,6 +141,7 @@ export function App({ source, done, onQuit }: { source: TuiSource; done: boolean
   const [sessions, setSessions] = useState<Map<string, SessionRow>>(new Map());
   const [selected, setSelected] = useState<number | undefined>(undefined);
   const [field, setField] = useState(0);
+  const [conversation, setConversation] = useState<string | undefined>(undefined);
   const [, setTick] = useState(0);
   const flushRef = useRef<() => void>(() => undefined);
 
@@ -159,6 +172,18 @@ export function App({ source, done, onQuit }: { source: TuiSource; done: boolean
     if (done) flushRef.current();
   }, [done]);
 
+  const shown = conversation === undefined ? timeline : timeline.filter((e) => e.session === conversation);
+  // Ink swaps the key handler in an effect, after the frame is drawn: a key pressed in between
+  // reaches the previous render's handler. It reads what it needs from here, set by every render.
+  const latest = useRef({ ids: [] as string[], shown: 0 });
+  latest.current = { ids: [...sessions.keys()], shown: shown.length };
+  const chooseConversation = (step: 1 | -1) => {
+    setConversation((c) => cycle(latest.current.ids, c, step));
+    // A frame index of the old list means nothing in the new one: follow the newest frame again.
+    setSelected(undefined);
+    setField(0);
+  };
+
   useInput((input, key) => {
     const clock = source.clock;
     if (input === 'q' || (key.ctrl && input === 'c')) {
@@ -175,9 +200,12 @@ export function App({ source, done, onQuit }: { source: TuiSource; done: boolean
     } else if (input === 'r') clock.setStepMode(false);
     else if (input === '+' || input === '=') clock.setSpeed(Math.min(clock.speed * 2, 1024));
     else if (input === '-') clock.setSpeed(Math.max(clock.speed / 2, 1 / 64));
-    else if (key.upArrow) setSelected((s) => Math.max(0, (s ?? timeline.length) - 1));
+    else if (input === 'c') chooseConversation(1);
+    else if (input === 'C') chooseConversation(-1);
+    // Unselected means the newest frame is shown, so the first up goes to the one before it.
+    else if (key.upArrow) setSelected((s) => Math.max(0, (s ?? latest.current.shown - 1) - 1));
     else if (key.downArrow)
-      setSelected((s) => (s === undefined || s + 1 >= timeline.length ? undefined : s + 1));
+      setSelected((s) => (s === undefined || s + 1 >= latest.current.shown ? undefined : s + 1));
     else if (key.rightArrow || key.tab) setField((f) => f + 1);
     else if (key.leftArrow) setField((f) => Math.max(0, f - 1));
     setTick((t) => t + 1);
@@ -185,8 +213,13 @@ export function App({ source, done, onQuit }: { source: TuiSource; done: boolean
 
   const c = source.counters;
   const clock = source.clock;
-  const current = selected ?? timeline.length - 1;
-  const first = Math.max(0, Math.min(current - SHOWN + 1, timeline.length - SHOWN));
+  const current = selected ?? shown.length - 1;
+  const first = windowStart(current, shown.length);
+  const rows = [...sessions.values()];
+  const firstRow = windowStart(
+    conversation === undefined ? rows.length - 1 : rows.findIndex((r) => r.info.id === conversation),
+    rows.length,
+  );
   const speed = Number.isFinite(clock.speed) ? `x${clock.speed}` : 'top';
   const mode = done ? 'done' : clock.paused ? 'paused' : clock.stepping ? 'step' : 'running';
   return (
@@ -197,21 +230,24 @@ export function App({ source, done, onQuit }: { source: TuiSource; done: boolean
         unexpected {c.unexpected} errors {c.errors}
       </Text>
       <Box>
-        <Box flexDirection="column" width="35%" borderStyle="single" paddingX={1}>
+        <Box flexDirection="column" width="40%" borderStyle="single" paddingX={1}>
           <Text bold>Conversations</Text>
-          {[...sessions.values()].slice(-SHOWN).map((r) => (
+          <Text inverse={conversation === undefined}>{conversation === undefined ? '>' : ' '} all</Text>
+          {rows.slice(firstRow, firstRow + SHOWN).map((r) => (
             <Text
               key={r.info.id}
               color={r.problems > 0 ? 'yellow' : r.state === 'open' ? 'green' : undefined}
+              inverse={r.info.id === conversation}
+              wrap="truncate-end"
             >
-              {r.info.id} {r.info.transport} {r.info.conversation.slice(0, 24)} {r.info.deviceId ?? ''}{' '}
-              {r.sent}/{r.received}
+              {r.info.id === conversation ? '>' : ' '} {r.info.id} {r.sent}/{r.received} {r.info.transport}{' '}
+              {r.info.conversation.slice(0, 24)} {r.info.deviceId ?? ''}
             </Text>
           ))}
         </Box>
         <Box flexDirection="column" flexGrow={1} borderStyle="single" paddingX={1}>
-          <Text bold>Timeline</Text>
-          {timeline.slice(first, first + SHOWN).map((e, i) => (
+          <Text bold>Timeline {conversation ?? 'all'}</Text>
+          {shown.slice(first, first + SHOWN).map((e, i) => (
             <Text key={first + i} color={statusColor(e)} inverse={first + i === current}>
               {timelineText(e)}
             </Text>
@@ -219,10 +255,10 @@ export function App({ source, done, onQuit }: { source: TuiSource; done: boolean
         </Box>
       </Box>
       <Box borderStyle="single" paddingX={1}>
-        <Detail event={timeline[current]} field={field} />
+        <Detail event={shown[current]} field={field} />
       </Box>
       <Text dimColor>
-        space pause/resume s step r run +/- speed up/down select frame left/right field q quit
+        space pause/resume s step r run +/- speed c/C conversation up/down frame left/right field q quit
       </Text>
     </Box>
   );
