@@ -799,23 +799,43 @@ local function length_end(r, buf, p, eof)
   if len_end > n then if eof then return 'none' end return 'more' end
   local len = 0
   for i = p + r.off + 1, len_end do len = len * 256 + buf:byte(i) end
+  -- A plausible length whose end is not the trailer is trusted when no trailer ends the frame
+  -- before it and the next frame (or the end of the data) starts there: a wrong terminator.
+  local len_at = nil
   if len >= r.min and len <= r.max then
     if p + len <= n then
       if starts_at(buf, p + len - #tr, tr) then return p + len end
+      len_at = p + len
     elseif not eof then return 'more', p + len - n end
   end
+  local final = eof or boundary
+  local function at_length_end()
+    local e = len_at
+    len_at = nil
+    local m = e >= n and (final and 'yes' or 'partial') or match_any(buf, e, r.magics, final)
+    if m == 'yes' then return e end
+    if m == 'partial' then return 'more' end
+    return nil
+  end
   for t = p + r.min - #tr, math.min(n, p + r.max) - #tr do
+    if len_at and t + #tr > len_at then
+      local res = at_length_end()
+      if res then return res end
+    end
     if starts_at(buf, t, tr) then
       local e = t + #tr
       -- A trailer at the end of a segment ends the frame: TCP gives no end-of-data signal.
       if e == n then return e end
       local q = e
       while q < n and buf:byte(q + 1) == 0 and q - e < 2 do q = q + 1 end
-      local final = eof or boundary
       local m = q >= n and (final and 'yes' or 'partial') or match_any(buf, q, r.magics, final)
       if m == 'partial' then return 'more' end
       if m == 'yes' then return e end
     end
+  end
+  if len_at then
+    local res = at_length_end()
+    if res then return res end
   end
   if n - p < r.max and not eof then return 'more' end
   return 'none'

@@ -411,22 +411,42 @@ export class Framer {
       for (let i = 0; i < trailer.length; i++) if (buf[at + i] !== trailer.charCodeAt(i)) return false;
       return true;
     };
+    // A plausible length whose end is not the trailer may still be right: a device that ends its
+    // frames wrongly. It is trusted when nothing better ends the frame before it and the next frame
+    // (or the end of the data) starts right there; the decoder then reports the terminator.
+    let lengthEnd = -1;
     if (len >= layout.min && len <= max) {
       if (p + len <= buf.length) {
         if (hasTrailer(p + len - trailer.length)) return p + len;
+        lengthEnd = p + len;
       } else if (!eof) return 'more';
     }
+    const final = eof || this.boundary;
+    /** The trusted length's verdict, once the scan for trailers has passed it. */
+    const atLengthEnd = (): EndResult | undefined => {
+      const e = lengthEnd;
+      lengthEnd = -1;
+      const m = e >= buf.length ? (final ? 'yes' : 'partial') : layout.magics.match(buf, e, final);
+      return m === 'yes' ? e : m === 'partial' ? 'more' : undefined;
+    };
     const limit = Math.min(buf.length, p + max);
     for (let t = p + layout.min - trailer.length; t + trailer.length <= limit; t++) {
+      if (lengthEnd >= 0 && t + trailer.length > lengthEnd) {
+        const r = atLengthEnd();
+        if (r !== undefined) return r;
+      }
       if (!hasTrailer(t)) continue;
       const e = t + trailer.length;
       if (e === buf.length) return eof || this.boundary ? e : 'more';
       let q = e;
       while (q < buf.length && buf[q] === 0 && q - e < 2) q++; // stray 00 bytes seen after frames
-      const final = eof || this.boundary;
       const m = q >= buf.length ? (final ? 'yes' : 'partial') : layout.magics.match(buf, q, final);
       if (m === 'partial') return 'more';
       if (m === 'yes') return e;
+    }
+    if (lengthEnd >= 0) {
+      const r = atLengthEnd();
+      if (r !== undefined) return r;
     }
     if (buf.length - p < max && !eof) return 'more';
     return 'none';

@@ -87,12 +87,13 @@ export function scoreProtocol(protocol: Protocol, sample: Uint8Array, direction?
     if (r.kind === 'undecoded') score -= r.bytes.length;
     if (r.kind !== 'frame') continue;
     const f = r.frame;
+    const verified = f.checksums.some((c) => c.status === 'good');
     if (!f.ok) {
-      score -= r.length / 2;
+      // A checksum that holds over a frame that goes wrong later (a bad terminator) still says whose it is.
+      score += verified ? r.length : -r.length / 2;
       continue;
     }
     const errors = f.issues.filter((i) => i.severity === 'error').length;
-    const verified = f.checksums.some((c) => c.status === 'good');
     score += r.length * (errors === 0 ? 2 : 1) + (verified ? r.length : 0);
   }
   return score;

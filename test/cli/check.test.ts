@@ -176,6 +176,23 @@ describe('trackshark check: documented parameter ranges', () => {
   });
 });
 
+describe('trackshark check: terminators', () => {
+  test('a Meiligao frame ending in CR VT: its length and CRC hold, so it is that frame, flagged at byte 15', () => {
+    const file = join(tmp, 'wrong-end.bin');
+    // The VT600 document's login (CRC 0x6F35) with 0D 0B for 0D 0A, then the login as printed.
+    writeFileSync(
+      file,
+      Buffer.from('2424001112345678901fff50006f350d0b2424001112345678901fff50006f350d0a', 'hex'),
+    );
+    const { status, report } = checkJson(['--input', 'binary-stream', file]);
+    expect(status).toBe(1);
+    expect(report.files[0]).toMatchObject({ frames: 2, valid: 1, invalid: 1 });
+    expect(report.files[0]!.findings.map((x) => [x.record, x.rule, x.expected, x.actual])).toEqual([
+      ['1', 'meiligao.malformed', '"\\r\\n"', '0d0b'],
+    ]);
+  });
+});
+
 describe('trackshark check: --allow and --max-errors', () => {
   test('--allow tolerates rules (exact or with *): counted as allowed, exit 0', () => {
     const r = trackshark([

@@ -41,6 +41,35 @@ describe('Meiligao stream framing', () => {
     for (const r of records) if (r.kind === 'frame') expect(r.frame.checksums[0]!.status).toBe('good');
   });
 
+  test('a wrong terminator: the length is trusted when the next frame starts there, in any chunking', () => {
+    const wrongEnd = join(LOGIN.subarray(0, 16), hex('0B'));
+    const stream = join(wrongEnd, AUTH, wrongEnd);
+    const records = decodeStream(meiligao, stream);
+    expect(summary(records)).toEqual(['frame@0+17', 'frame@17+17', 'frame@34+17']);
+    const first = records[0]!;
+    if (first.kind !== 'frame') throw new Error('expected a frame');
+    expect(first.frame.checksums[0]).toMatchObject({ status: 'good', actual: 0x6f35 });
+    expect(first.frame.issues).toMatchObject([{ id: 'meiligao.malformed', offset: 15 }]);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: stream.length - 1 }), (cut) => {
+        const d = new StreamDecoder(meiligao);
+        const parts = [...d.push(stream.subarray(0, cut)), ...d.push(stream.subarray(cut)), ...d.end()];
+        expect(summary(parts)).toEqual(summary(records));
+      }),
+    );
+  });
+
+  test('a plausible length is not trusted over a frame that ends properly before it', () => {
+    // 0x0024 (36) would reach exactly the start of the last login; the CRLF-ended first frame wins.
+    const bogus = join(hex('24 24 00 24'), LOGIN.subarray(4));
+    expect(summary(decodeStream(meiligao, join(bogus, AUTH, hex('78 78'), LOGIN)))).toEqual([
+      'frame@0+17',
+      'frame@17+17',
+      'undecoded@34+2',
+      'frame@36+17',
+    ]);
+  });
+
   test('any chunking of a stream gives the same records', () => {
     const stream = join(hex('00 11 22'), ...FRAMES, hex('00 00'), LOGIN);
     const whole = summary(decodeStream(meiligao, stream));

@@ -17,6 +17,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'trackshark-streams-'));
 const HEUR = ['-o', 'tcp.try_heuristic_first:TRUE'];
 
 const MEILIGAO_LOGIN = Buffer.from('2424001112345678901fff50006f350d0a', 'hex');
+/** The same login ending in CR VT instead of CR LF: its length and CRC still hold. */
+const WRONG_END_LOGIN = Buffer.from('2424001112345678901fff50006f350d0b', 'hex');
 const MT700 =
   '#862255061947757#MT700#0000#AUTO#1\r\n#3815$GPRMC,123318.00,A,2238.8946,N,11402.0635,E,,,100124,,,A*5C\r\n##';
 const H02 = '*HQ,865205030330012,V1,123548,A,2238.8936,N,11402.0640,E,000.00,000,100124,FFFFFBFF#';
@@ -44,6 +46,7 @@ describe.skipIf(!HAS_TSHARK)('TCP streams in tshark', () => {
       ]),
       MEILIGAO_LOGIN,
     ],
+    'meiligao with a wrong terminator, then a good frame': [Buffer.concat([WRONG_END_LOGIN, MEILIGAO_LOGIN])],
     'mt700 split and merged': [Buffer.from(MT700.slice(0, 7)), Buffer.from(MT700.slice(7) + '\r\n' + MT700)],
     'h02 garbage then three frames in one segment, then a split one': [
       Buffer.from(`garbage${H02}${H02}\r\n${H02}${H02.slice(0, 30)}`),
@@ -53,6 +56,7 @@ describe.skipIf(!HAS_TSHARK)('TCP streams in tshark', () => {
   const expected = {
     'meiligao split in three': ['meiligao.device_id', 1, '12345678901'],
     'meiligao merged with garbage and a bogus length': ['meiligao.device_id', 3, '12345678901'],
+    'meiligao with a wrong terminator, then a good frame': ['meiligao.device_id', 2, '12345678901'],
     'mt700 split and merged': ['mt700.head.imei', 2, '862255061947757'],
     'h02 garbage then three frames in one segment, then a split one': ['h02.id', 4, '865205030330012'],
   } as const;
