@@ -50,7 +50,7 @@ interface Settings {
 function wholeNumber(name: string, v: number | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
   if (!Number.isInteger(v) || v < min)
-    throw new InputError(String(v), undefined, `${name} wants a whole number of at least ${min}`);
+    throw new InputError(`${name} ${v}`, undefined, `wants a whole number of at least ${min}`);
   return v;
 }
 

@@ -104,8 +104,8 @@ describe('trackshark check: exit status and text report', () => {
   });
 
   test.each([
-    [['--max-errors', '0', 'captures/vt600'], '--max-errors wants a whole number of at least 1'],
-    [['--show', '-1', 'captures/vt600'], '--show wants a whole number of at least 0'],
+    [['--max-errors', '0', 'captures/vt600'], '--max-errors 0: wants a whole number of at least 1'],
+    [['--show', '-1', 'captures/vt600'], '--show -1: wants a whole number of at least 0'],
     [['--allow', 'crc bad!', 'captures/vt600'], '--allow wants rule ids'],
     [['--protocol', 'nmea', 'captures/vt600'], 'unknown protocol'],
     [['--decode-as', 'x=mt700', 'captures/vt600'], '--decode-as wants PORT=PROTOCOL'],

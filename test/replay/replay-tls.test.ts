@@ -125,3 +125,11 @@ test('serve wants both --tls-cert and --tls-key, and says which file it cannot r
   expect(missing.status).toBe(2);
   expect(missing.stderr).toBe('trackshark: --tls-key no/such.pem: no such file\n');
 });
+
+test('serve names a port outside 0-65535 instead of passing on the socket error', () => {
+  const r = trackshark(['serve', '--port', '99999', '--duration', '1']);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe(
+    'trackshark: --port 99999: a port is a whole number from 0 (any free port) to 65535\n',
+  );
+});

@@ -88,6 +88,8 @@ export async function runServe(
 ): Promise<number> {
   let platform: Platform;
   try {
+    if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+      throw new ServeError(`--port ${opts.port}: a port is a whole number from 0 (any free port) to 65535`);
     const push = opts.push.map(parsePush);
     const ota = opts.ota
       ? { firmware: await firmware(opts.ota), ...(opts.otaDevice ? { device: opts.otaDevice } : {}) }
