@@ -35,7 +35,7 @@ export async function benchCheck(
   };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 /** The table row: tool, seconds, packets/s, frames/s, MB/s, peak RSS. */
 export function checkRow(c: CheckBench, stats: MixedCaptureStats): string[] {

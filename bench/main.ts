@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchCheck, checkRow } from './check-bench.js';
+import { benchCheck, checkRow, fmt } from './check-bench.js';
 import { writeMixedCapture, type MixedCaptureStats } from './mixed-capture.js';
 import { benchReplay } from './replay-bench.js';
 
@@ -88,8 +88,6 @@ function capture(dir: string, sizeMiB: number): { path: string; stats: MixedCapt
   return { path, stats };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
-
 async function tsharkAvailable(): Promise<boolean> {
   try {
     const r = await run('tshark', ['--version']);
@@ -143,15 +141,17 @@ async function main(): Promise<void> {
   let ratio: number | undefined;
   let checkRatio: number | undefined;
   if (await tsharkAvailable()) {
+    /** A tshark row: no frame count or RSS of its own. */
+    const tsharkRow = (label: string, r: Run) => [
+      label,
+      r.seconds.toFixed(1),
+      fmt(stats.packets / r.seconds),
+      '',
+      fmt(mb / r.seconds, 1),
+      '',
+    ];
     const sh = await run('tshark', ['-r', path]);
-    rows.push([
-      'tshark -r',
-      sh.seconds.toFixed(1),
-      fmt(stats.packets / sh.seconds),
-      '',
-      fmt(mb / sh.seconds, 1),
-      '',
-    ]);
+    rows.push(tsharkRow('tshark -r', sh));
     ratio = sh.seconds / ts.seconds;
     checkRatio = sh.seconds / checked.seconds;
     // The generated Lua dissectors over the same file, beside trackshark decode (heuristics first:
@@ -160,14 +160,7 @@ async function main(): Promise<void> {
       (p) => `-Xlua_script:${join(ROOT, 'dissectors', `${p}.lua`)}`,
     );
     const dis = await run('tshark', ['-n', ...lua, '-o', 'tcp.try_heuristic_first:TRUE', '-r', path]);
-    rows.push([
-      'tshark -r + generated Lua',
-      dis.seconds.toFixed(1),
-      fmt(stats.packets / dis.seconds),
-      '',
-      fmt(mb / dis.seconds, 1),
-      '',
-    ]);
+    rows.push(tsharkRow('tshark -r + generated Lua', dis));
     console.log(
       `(generated dissectors: trackshark decode is ${(dis.seconds / ts.seconds).toFixed(1)}x faster)`,
     );

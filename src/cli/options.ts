@@ -55,10 +55,11 @@ export const decodeOptions = {
   },
 } as const satisfies Record<string, Options>;
 
-const { jobs: _jobs, ...checkInputOptions } = inputOptions;
+/** `check`, `export`, `map` and `stats` read inputs one after the other: no --jobs. */
+const { jobs: _jobs, ...sequentialInputOptions } = inputOptions;
 
 export const checkOptions = {
-  ...checkInputOptions,
+  ...sequentialInputOptions,
   json: {
     type: 'boolean',
     default: false,
@@ -108,9 +109,6 @@ export const encodeOptions = {
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'No notes or warnings on stderr' },
 } as const satisfies Record<string, Options>;
 
-/** `export`, `map` and `stats` read inputs one after the other: no --jobs. */
-const { jobs: _exportJobs, ...messageInputOptions } = inputOptions;
-
 const deviceOption = {
   device: {
     type: 'string',
@@ -122,20 +120,20 @@ const deviceOption = {
 } as const satisfies Record<string, Options>;
 
 export const exportOptions = {
-  ...messageInputOptions,
+  ...sequentialInputOptions,
   ...deviceOption,
   to: { type: 'string', choices: EXPORT_FORMATS, demandOption: true, describe: 'Output format' },
   out: { type: 'string', describe: 'File to write (default: stdout)' },
 } as const satisfies Record<string, Options>;
 
 export const mapOptions = {
-  ...messageInputOptions,
+  ...sequentialInputOptions,
   ...deviceOption,
   out: { type: 'string', demandOption: true, describe: 'track.svg or track.html' },
 } as const satisfies Record<string, Options>;
 
 export const statsOptions = {
-  ...messageInputOptions,
+  ...sequentialInputOptions,
   ...deviceOption,
   json: { type: 'boolean', default: false, describe: 'One JSON object instead of tables' },
 } as const satisfies Record<string, Options>;

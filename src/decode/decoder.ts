@@ -8,7 +8,8 @@
 import {
   CHECKSUMS,
   altLabel,
-  fixedSize,
+  binaryTail,
+  checksumInit,
   isEmptyCase,
   rootPath,
   spanReferences,
@@ -498,15 +499,6 @@ function compileComputed(n: Extract<Node, { kind: 'computed' }>, path: string): 
   };
 }
 
-/** The checksum register after a derive's seed text. */
-function checksumInit(derive: Derive | undefined): number {
-  if (derive?.kind !== 'checksum') return 0;
-  const algo = CHECKSUMS[derive.algorithm];
-  if (!derive.seed) return algo.init;
-  const seed = Uint8Array.from(derive.seed, (c) => c.charCodeAt(0));
-  return algo.compute(seed, 0, seed.length, algo.init);
-}
-
 function compileUint(n: Extract<Node, { kind: 'uint' }>, path: string): Parse {
   const { size, endian, range, derive } = n;
   const known = describedBy(n.names);
@@ -682,20 +674,6 @@ function compileStruct(
   const nodes = entries.map(([, c]) => c);
   const sep = n.sep;
   const sepExpected = sep === undefined ? '' : show(sep);
-  // Fields followed only by fixed-size fields, some of them binary (a CRC), end that many bytes before
-  // the struct does: that is how a `rest` body finds its end. Literals alone need no room held back,
-  // since text finds them by their characters (and a missing one is then reported where it belongs).
-  const tails = nodes.map((_, i) => {
-    let t = 0;
-    let binary = false;
-    for (let j = i + 1; j < nodes.length; j++) {
-      const s = fixedSize(nodes[j]!);
-      if (s === undefined) return 0;
-      t += s;
-      if (nodes[j]!.kind !== 'lit' && nodes[j]!.kind !== 'computed') binary = true;
-    }
-    return binary ? t : 0;
-  });
   const members = entries.map(([key, child], i) => {
     const transparent = child.kind === 'switch' || child.kind === 'choice';
     return {
@@ -713,7 +691,8 @@ function compileStruct(
         ctx,
         transparent ? key : undefined,
       ),
-      tail: tails[i]!,
+      /** Bytes held back for the fixed-size fields after it: how a `rest` body finds its end. */
+      tail: binaryTail(nodes, i),
     };
   });
   const params = n.params;

@@ -6,6 +6,7 @@ import {
   CHECKSUMS,
   alternatives,
   altLabel,
+  checksumInit,
   isEmptyCase,
   rootPath,
   type Derive,
@@ -386,16 +387,7 @@ class Encoder {
         v = e - s;
       } else if (p.derive.kind === 'checksum') {
         const [s, e] = this.range(p);
-        const algo = CHECKSUMS[p.derive.algorithm];
-        let init = algo.init;
-        if (p.derive.seed)
-          init = algo.compute(
-            Uint8Array.from(p.derive.seed, (c) => c.charCodeAt(0)),
-            0,
-            p.derive.seed.length,
-            init,
-          );
-        v = algo.compute(bytes, s, e, init);
+        v = CHECKSUMS[p.derive.algorithm].compute(bytes, s, e, checksumInit(p.derive));
       } else continue;
       if (p.text) {
         // A correct checksum keeps the case it was given; a wrong or missing one is written upper case.

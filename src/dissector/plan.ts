@@ -5,7 +5,8 @@
 import {
   CHECKSUMS,
   altLabel,
-  fixedSize as fixedSizeOf,
+  binaryTail,
+  checksumInit,
   isEmptyCase,
   stopsAfter,
   type Derive,
@@ -19,10 +20,8 @@ import { LuaCode, luaCharClass, luaValue, type LuaData, type LuaRecord } from '.
 function luaDerive(d: Derive | undefined): LuaData {
   if (d === undefined) return undefined;
   if (d.kind !== 'checksum') return { k: d.kind, target: d.target };
-  const algo = CHECKSUMS[d.algorithm];
-  const seed = Uint8Array.from(d.seed ?? '', (c) => c.charCodeAt(0));
-  const init = d.seed ? algo.compute(seed, 0, seed.length, algo.init) : algo.init;
-  return { k: 'checksum', algo: d.algorithm, from: d.from, to: d.to, init, width: algo.width };
+  const { width } = CHECKSUMS[d.algorithm];
+  return { k: 'checksum', algo: d.algorithm, from: d.from, to: d.to, init: checksumInit(d), width };
 }
 
 const show = (s: string) => JSON.stringify(s);
@@ -145,23 +144,6 @@ const PLANS: { [K in Kind]: PlanFn<K> } = {
   }),
   computed: (_, n, path) => ({ ...field(n, path), fn: n.fn, args: n.args, o: n.options ?? {} }),
 };
-
-/**
- * Fields followed only by fixed-size fields, some of them binary (a CRC), end that many bytes before
- * the struct does: that is how a `rest` body finds its end (the decoder's rule).
- */
-function binaryTail(nodes: readonly Node[], i: number): number {
-  let t = 0;
-  let binary = false;
-  for (let j = i + 1; j < nodes.length; j++) {
-    const n = nodes[j]!;
-    const s = fixedSizeOf(n);
-    if (s === undefined) return 0;
-    t += s;
-    if (n.kind !== 'lit' && n.kind !== 'computed') binary = true;
-  }
-  return binary ? t : 0;
-}
 
 export class Planner {
   private readonly ids = new Map<string, number>();

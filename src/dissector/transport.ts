@@ -4,7 +4,7 @@
 // content (start patterns of frame types a device can open with; fixed-size binary frames are too
 // weak a signal to claim a stream, but are decoded once the conversation is claimed).
 import { lengthLayout, type FrameType, type Pattern, type Protocol } from '../schema/index.js';
-import { luaValue, type LuaData, type LuaRecord } from './lua-text.js';
+import { LuaCode, luaValue, type LuaData, type LuaRecord } from './lua-text.js';
 
 const luaPatterns = (pats: readonly Pattern[]): LuaData =>
   pats.map((pat) => pat.map((a) => ('lit' in a ? { lit: a.lit } : { cls: a.cls, min: a.min, max: a.max })));
@@ -44,18 +44,17 @@ export function framingRule(ft: FrameType): LuaRecord {
 
 /** `RULES`, `ALL_STARTS` and `HAS_LINE_RULES`; frame type i is `FT[i]`. */
 export function luaRules(protocol: Protocol): string {
+  const framing = protocol.frames.map(framingRule);
   const rules = protocol.frames.map((ft, i) => {
-    const rule = framingRule(ft);
-    return `{ ft = FT[${i + 1}], claims = ${rule.starts !== undefined && ft.framing.kind !== 'fixed' && ft.direction !== 'downlink'}, ${luaValue(rule).slice(2)}`;
+    const rule = framing[i]!;
+    const claims = rule.starts !== undefined && ft.framing.kind !== 'fixed' && ft.direction !== 'downlink';
+    return luaValue({ ft: new LuaCode(`FT[${i + 1}]`), claims, ...rule });
   });
-  const all = protocol.frames.flatMap((ft) => {
-    const s = framingRule(ft).starts;
-    return Array.isArray(s) ? s : [];
-  });
+  const all = framing.flatMap((r) => (Array.isArray(r.starts) ? r.starts : []));
   return [
     `local RULES = {\n  ${rules.join(',\n  ')},\n}`,
     `local ALL_STARTS = ${luaValue(all)}`,
-    `local HAS_LINE_RULES = ${protocol.frames.some((ft) => framingRule(ft).starts === undefined)}`,
+    `local HAS_LINE_RULES = ${framing.some((r) => r.starts === undefined)}`,
   ].join('\n');
 }
 

@@ -2,14 +2,13 @@
 // does), their messages streamed to a format. The line formats hold nothing but the current record;
 // GeoJSON, the map and stats keep per-device state (see tracks.ts and stats.ts).
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { protocolByName } from '../protocols/index.js';
-import type { Direction, Protocol } from '../schema/index.js';
+import type { Direction } from '../schema/index.js';
 import type { InputKind } from '../pipeline/decode-input.js';
 import { decodeInputBatches } from '../pipeline/decode-input.js';
 import { expandInputs } from '../pipeline/input-files.js';
 import { Output } from '../pipeline/output.js';
 import { InputError, type Io, type TimelineRecord } from '../pipeline/index.js';
-import { parseDecodeAs } from '../pipeline/run-decode.js';
+import { decodeAsProtocols } from '../pipeline/run-decode.js';
 import type { ExportFormat } from './formats.js';
 import { CSV_HEADER, csvLine, toCsvRow, toFlespi } from './flat.js';
 import { GeoJsonWriter } from './geojson.js';
@@ -64,9 +63,7 @@ async function eachMessage(
   onMessage: (m: ExportMessage) => Promise<void> | void,
   onRecord?: (r: TimelineRecord) => void,
 ): Promise<number> {
-  const decodeAs = new Map<number, Protocol>(
-    parseDecodeAs(opts.decodeAs ?? []).map(([port, name]) => [port, protocolByName(name)!]),
-  );
+  const decodeAs = decodeAsProtocols(opts.decodeAs);
   const wanted = opts.devices && opts.devices.length > 0 ? new Set(opts.devices) : undefined;
   let status = 0;
   for (const file of await expandInputs(opts.inputs)) {

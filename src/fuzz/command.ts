@@ -8,7 +8,7 @@ import { toHex } from '../decode/index.js';
 import { FuzzEngine, schemaHash } from './engine.js';
 import { findingPcapng, mutationRecords, type FindingFile } from './finding.js';
 import { parseTarget, targetAllowed, type LiveTarget } from './live.js';
-import { DEFAULT_LOG_PATTERN, LogWatcher } from './oracles.js';
+import { serverLogWatcher } from './oracles.js';
 import {
   measureBaseline,
   runInProcess,
@@ -184,18 +184,26 @@ function summary(io: Io, result: RunResult, written: readonly string[], extra: r
   io.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function liveTarget(opts: FuzzOptions): LiveTarget {
-  const t = parseTarget(opts.target!, opts.udp ? 'udp' : 'tcp');
-  if (!t) throw new FuzzArgumentError(`--target must be host:port, got '${opts.target}'`);
-  if (!targetAllowed(t.host, opts.allowHosts ?? []))
-    throw new FuzzArgumentError(`${t.host} is not a loopback address; name it with --allow-host to fuzz it`);
+/** A live target from `host:port`, loopback unless `--allow-host` names it; `purpose` ends the refusal. */
+export function checkedTarget(
+  spec: string,
+  transport: LiveTarget['transport'],
+  allowHosts: readonly string[] | undefined,
+  purpose: string,
+): LiveTarget {
+  const t = parseTarget(spec, transport);
+  if (!t) throw new FuzzArgumentError(`--target must be host:port, got '${spec}'`);
+  if (!targetAllowed(t.host, allowHosts ?? []))
+    throw new FuzzArgumentError(`${t.host} is not a loopback address; name it with --allow-host ${purpose}`);
   return t;
 }
 
 export async function runFuzz(opts: FuzzOptions, io: Io): Promise<number> {
   const protocols = opts.protocols;
   const live = opts.target !== undefined;
-  const target = live ? liveTarget(opts) : undefined;
+  const target = live
+    ? checkedTarget(opts.target!, opts.udp ? 'udp' : 'tcp', opts.allowHosts, 'to fuzz it')
+    : undefined;
   const sessionSpec = opts.session ? SESSIONS.find((s) => s.name === opts.session) : undefined;
   if (opts.session && !sessionSpec)
     throw new FuzzArgumentError(
@@ -244,9 +252,7 @@ export async function runFuzz(opts: FuzzOptions, io: Io): Promise<number> {
     throw new FuzzArgumentError('the target closed the connection on every valid seed frame');
   const timing =
     opts.timeoutMs !== undefined ? { ...baseline.timing, timeoutMs: opts.timeoutMs } : baseline.timing;
-  const log = opts.serverLog
-    ? new LogWatcher(opts.serverLog, opts.logPattern ? new RegExp(opts.logPattern) : DEFAULT_LOG_PATTERN)
-    : undefined;
+  const log = serverLogWatcher(opts);
   const probe = baseline.probe;
   const result = await runLive(new FuzzEngine(baseline.seeds, { seed: opts.seed, ...share(opts) }), {
     ...limits,

@@ -65,3 +65,13 @@ export function logSignature(line: string): string {
 }
 
 export const DEFAULT_LOG_PATTERN = /\b(ERROR|WARN|FATAL|SEVERE|Exception|Traceback|panic)\b/;
+
+/** A watcher of `--server-log` from now on, for `--log-pattern` (default DEFAULT_LOG_PATTERN). */
+export function serverLogWatcher(o: {
+  readonly serverLog?: string | undefined;
+  readonly logPattern?: string | undefined;
+}): LogWatcher | undefined {
+  return o.serverLog
+    ? new LogWatcher(o.serverLog, o.logPattern ? new RegExp(o.logPattern) : DEFAULT_LOG_PATTERN)
+    : undefined;
+}

@@ -4,11 +4,10 @@ import { readFileSync } from 'node:fs';
 import type { FuzzCase } from './engine.js';
 import { bytesOf, parseFinding, type FindingFile } from './finding.js';
 import { decodeCase } from './in-process.js';
-import { parseTarget, targetAllowed } from './live.js';
-import { DEFAULT_LOG_PATTERN, LogWatcher } from './oracles.js';
+import { serverLogWatcher } from './oracles.js';
 import { verifyLive } from './run.js';
 import type { Protocol } from '../schema/index.js';
-import { FuzzArgumentError, type Io } from './command.js';
+import { checkedTarget, FuzzArgumentError, type Io } from './command.js';
 
 export interface ReplayOptions {
   readonly finding: string;
@@ -76,19 +75,12 @@ export async function runFuzzReplay(opts: ReplayOptions, io: Io): Promise<number
   } else {
     const spec = opts.target ?? f.target.replace(/^(tcp|udp):\/\//, '');
     const transport = f.target.startsWith('udp') ? 'udp' : 'tcp';
-    const target = parseTarget(spec, transport);
-    if (!target) throw new FuzzArgumentError(`--target must be host:port, got '${spec}'`);
-    if (!targetAllowed(target.host, opts.allowHosts ?? []))
-      throw new FuzzArgumentError(
-        `${target.host} is not a loopback address; name it with --allow-host to replay to it`,
-      );
+    const target = checkedTarget(spec, transport, opts.allowHosts, 'to replay to it');
     const timing = {
       settleMs: f.timing?.settleMs ?? 20,
       timeoutMs: opts.timeoutMs ?? f.timing?.timeoutMs ?? 1000,
     };
-    const log = opts.serverLog
-      ? new LogWatcher(opts.serverLog, opts.logPattern ? new RegExp(opts.logPattern) : DEFAULT_LOG_PATTERN)
-      : undefined;
+    const log = serverLogWatcher(opts);
     const r = await verifyLive(
       target,
       {
@@ -98,7 +90,7 @@ export async function runFuzzReplay(opts: ReplayOptions, io: Io): Promise<number
       },
       timing,
       f.signature,
-      f.derived.mode === 'fixed',
+      f.derived,
       times,
       log,
     );

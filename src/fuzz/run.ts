@@ -2,7 +2,7 @@
 // connections, a measured baseline, canary checks), each collecting findings deduplicated by
 // oracle signature and minimised before they are reported.
 import { segmentsOf } from './delivery.js';
-import type { FuzzCase, FuzzEngine } from './engine.js';
+import type { DerivedMode, FuzzCase, FuzzEngine } from './engine.js';
 import { decodeCase } from './in-process.js';
 import { exchange, type Exchange, type LiveTarget, type Outcome, type Timing } from './live.js';
 import { minimise, type Candidate } from './minimise.js';
@@ -211,18 +211,15 @@ export async function runLive(engine: FuzzEngine, opts: LiveOptions): Promise<Ru
     return (await once()) || once();
   };
 
-  const signatureOf = async (
-    c: Candidate,
-    derivedOnly = c.derived,
-  ): Promise<{ sig?: string; outcome: Outcome; detail: string }> => {
+  const signatureOf = async (c: Candidate): Promise<{ sig?: string; outcome: Outcome; detail: string }> => {
     const ex = exchangeOf(c, probe);
     const outcome = await exchange(opts.target, ex, opts.timing);
-    let sig = liveSignature(outcome, derivedOnly, probe !== undefined);
+    let sig = liveSignature(outcome, c.derived, probe !== undefined);
     // The baseline timeout can be tens of ms on loopback, where a busy machine alone may miss it: a
     // missing reply counts only when the same exchange misses it again (also while minimising).
     if (sig === 'timeout') {
       const again = await exchange(opts.target, ex, opts.timing);
-      if (liveSignature(again, derivedOnly, true) !== 'timeout') sig = undefined;
+      if (liveSignature(again, c.derived, true) !== 'timeout') sig = undefined;
     }
     let detail = `${outcome.kind} in the ${outcome.phase} phase after ${outcome.ms} ms`;
     const logLines = opts.log?.newErrors() ?? [];
@@ -307,15 +304,12 @@ export async function verifyLive(
   ex: Exchange,
   timing: Timing,
   signature: string,
-  derivedFixed: boolean,
+  derived: DerivedMode,
   times: number,
   log?: LogWatcher,
 ): Promise<{ reproduced: number; outcomes: Outcome[] }> {
   const outcomes: Outcome[] = [];
   let reproduced = 0;
-  const derived = derivedFixed
-    ? ({ mode: 'fixed' } as const)
-    : ({ mode: 'broken', field: '', at: 0, value: 0 } as const);
   for (let i = 0; i < times; i++) {
     const o = await exchange(target, ex, timing);
     outcomes.push(o);

@@ -9,6 +9,7 @@ import {
   linkTypeName,
   type CaptureItem,
   type CapturedPacket,
+  type Endpoint,
   type StreamEvent,
 } from '../capture/index.js';
 import type { Direction, Protocol } from '../schema/index.js';
@@ -25,12 +26,19 @@ export interface CaptureContext {
   readonly fields: boolean;
 }
 
-const endpoint = (address: string, port: number) =>
+const endpoint = ({ address, port }: Endpoint) =>
   address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 
 const EMPTY = new Uint8Array(0);
 /** Packets remembered for tracing bytes back to the file; bytes held back longer get approximate offsets. */
 const RING = 1 << 13;
+
+const notice = (
+  file: string,
+  offset: number,
+  severity: NoticeRecord['severity'],
+  message: string,
+): NoticeRecord => ({ kind: 'notice', severity, message, source: { file, offset }, bytes: EMPTY });
 
 /** Why packets were not used, with counts, reported once at the end. */
 class SkipCounts {
@@ -44,15 +52,10 @@ class SkipCounts {
   }
 
   notices(file: string): NoticeRecord[] {
-    const notice = (severity: NoticeRecord['severity'], message: string): NoticeRecord => ({
-      kind: 'notice',
-      severity,
-      message,
-      source: { file, offset: 0 },
-      bytes: EMPTY,
-    });
     const out = [...this.unknownLinkTypes].map(([type, n]) =>
       notice(
+        file,
+        0,
         'warning',
         `${n} packet${n === 1 ? '' : 's'} of unsupported link type ${linkTypeName(type)} not decoded`,
       ),
@@ -61,7 +64,12 @@ class SkipCounts {
       const total = [...this.counts.values()].reduce((a, b) => a + b, 0);
       const parts = [...this.counts].map(([reason, n]) => `${reason} ${n}`).join(', ');
       out.push(
-        notice('info', `${total} packet${total === 1 ? '' : 's'} without TCP or UDP payload (${parts})`),
+        notice(
+          file,
+          0,
+          'info',
+          `${total} packet${total === 1 ? '' : 's'} without TCP or UDP payload (${parts})`,
+        ),
       );
     }
     return out;
@@ -119,13 +127,7 @@ class CaptureTimeline {
       if (item.kind === 'packet') this.packet(item, out);
       else if (item.kind === 'error') {
         if (item.fatal) return item;
-        out.push({
-          kind: 'notice',
-          severity: 'error',
-          message: item.message,
-          source: { file: this.ctx.file, offset: item.offset },
-          bytes: EMPTY,
-        });
+        out.push(notice(this.ctx.file, item.offset, 'error', item.message));
       }
     }
     return undefined;
@@ -202,23 +204,24 @@ class CaptureTimeline {
     };
   }
 
-  private forced(ports: readonly number[]): Protocol | undefined {
-    for (const port of ports) {
-      const p = this.ctx.decodeAs.get(port);
-      if (p) return p;
-    }
-    return this.ctx.forced;
+  /** A new conversation, its protocol forced by the server's port, the client's, or `--protocol`. */
+  private conversation(
+    transport: 'tcp' | 'udp',
+    stream: number,
+    client: Endpoint,
+    server: Endpoint,
+  ): Conversation {
+    const id = `${transport}:${stream} ${endpoint(client)} > ${endpoint(server)}`;
+    const forced =
+      this.ctx.decodeAs.get(server.port) ?? this.ctx.decodeAs.get(client.port) ?? this.ctx.forced;
+    return new Conversation(id, this.ctx, forced);
   }
 
   private tcpEvent(e: StreamEvent, out: TimelineRecord[]): void {
     const direction: Direction = 'from' in e && e.from === 'server' ? 'downlink' : 'uplink';
     switch (e.kind) {
       case 'open': {
-        const id = `tcp:${e.stream} ${endpoint(e.client.address, e.client.port)} > ${endpoint(e.server.address, e.server.port)}`;
-        this.tcpConversations.set(
-          e.stream,
-          new Conversation(id, this.ctx, this.forced([e.server.port, e.client.port])),
-        );
+        this.tcpConversations.set(e.stream, this.conversation('tcp', e.stream, e.client, e.server));
         return;
       }
       case 'data': {
@@ -236,13 +239,9 @@ class CaptureTimeline {
       case 'conflict': {
         const c = this.tcpConversations.get(e.stream);
         if (!c) return;
-        const o = this.origin(e);
         out.push({
           kind: 'conflict',
-          source: { file: this.ctx.file, offset: o.fileOffset, packet: o.packet },
-          conversation: c.id,
-          direction,
-          ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : {}),
+          ...c.at(direction, this.origin(e)),
           streamOffset: e.offset,
           kept: e.kept,
           bytes: e.discarded,
@@ -272,11 +271,8 @@ class CaptureTimeline {
     const flow = this.udp.classify(d.src, d.srcPort, d.dst, d.dstPort);
     let c = this.udpConversations.get(flow.stream);
     if (!c) {
-      const [client, server] = flow.from === 'client' ? [d.src, d.dst] : [d.dst, d.src];
-      const [clientPort, serverPort] =
-        flow.from === 'client' ? [d.srcPort, d.dstPort] : [d.dstPort, d.srcPort];
-      const id = `udp:${flow.stream} ${endpoint(client, clientPort)} > ${endpoint(server, serverPort)}`;
-      c = new Conversation(id, this.ctx, this.forced([serverPort, clientPort]));
+      const { client, server } = this.udp.endpoints(flow.stream)!;
+      c = this.conversation('udp', flow.stream, client, server);
       this.udpConversations.set(flow.stream, c);
     }
     const direction: Direction = flow.from === 'client' ? 'uplink' : 'downlink';

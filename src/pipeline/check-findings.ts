@@ -3,7 +3,7 @@
 // are not frames but show the input is not well formed get rule ids of their own (STREAM_RULES).
 import { latin1, toHex, type Issue } from '../decode/index.js';
 import type { Severity } from '../schema/index.js';
-import type { FrameRecord, SourcePosition, TimelineRecord, UndecodedRecord } from './records.js';
+import type { FrameRecord, SourcePosition, TimelineRecord } from './records.js';
 
 /** Rule ids of findings outside frames. */
 export const STREAM_RULES = {
@@ -94,19 +94,6 @@ function frameFindings(r: FrameRecord, record: string): Finding[] {
   }));
 }
 
-function undecodedFinding(r: UndecodedRecord, record: string): Finding {
-  return {
-    rule: STREAM_RULES.undecoded,
-    severity: 'error',
-    message: `${plural(r.bytes.length, 'byte')} outside any frame (${r.reason})`,
-    expected: 'a frame',
-    actual: hexSample(r.bytes),
-    record,
-    source: r.source,
-    ...(r.conversation !== undefined ? { conversation: r.conversation } : {}),
-  };
-}
-
 /** A record outside frames as a unit with one finding. */
 function event(
   r: TimelineRecord,
@@ -135,7 +122,19 @@ export function checkRecord(r: TimelineRecord, record: string): CheckedUnit[] {
         ...(r.nested ?? []).flatMap((n, i) => checkRecord(n, `${record}.${i + 1}`)),
       ];
     case 'undecoded':
-      return [{ frame: false, conversation: r.conversation, findings: [undecodedFinding(r, record)] }];
+      return [
+        event(
+          r,
+          {
+            rule: STREAM_RULES.undecoded,
+            severity: 'error',
+            message: `${plural(r.bytes.length, 'byte')} outside any frame (${r.reason})`,
+            expected: 'a frame',
+            actual: hexSample(r.bytes),
+          },
+          record,
+        ),
+      ];
     case 'gap':
       return [
         event(

@@ -14,7 +14,7 @@ import { expandInputs } from './input-files.js';
 import { junitXml } from './junit-report.js';
 import { Output } from './output.js';
 import { InputError } from './records.js';
-import { parseDecodeAs, type Io } from './run-decode.js';
+import { decodeAsProtocols, type Io } from './run-decode.js';
 import type { Direction, Protocol } from '../schema/index.js';
 
 export interface CheckRunOptions {
@@ -57,7 +57,7 @@ function wholeNumber(name: string, v: number | undefined, min: number): number |
 /** Options checked and resolved; a wrong one is an argument error (exit status 2). */
 function settings(opts: CheckRunOptions): Settings {
   resolveProtocol(opts.protocol);
-  const decodeAs = new Map(parseDecodeAs(opts.decodeAs ?? []).map(([p, n]) => [p, resolveProtocol(n)!]));
+  const decodeAs = decodeAsProtocols(opts.decodeAs);
   return {
     policy: checkPolicy(opts.allow),
     decodeAs,

@@ -201,16 +201,15 @@ export class Conversation {
     } else if (eof || from.holding >= DECIDE_AFTER) from.giveUp(out);
   }
 
-  gapRecord(direction: Direction, streamOffset: number, length: number, origin: ChunkOrigin): TimelineRecord {
-    return {
-      kind: 'gap',
+  /** The common keys of a record about the packet at `origin` (gaps, conflicts). */
+  at(direction: Direction, origin: ChunkOrigin) {
+    return this.base(direction, {
       source: { file: this.ctx.file, offset: origin.fileOffset, packet: origin.packet },
-      conversation: this.id,
-      direction,
-      ...(origin.timestamp !== undefined ? { timestamp: origin.timestamp } : {}),
-      streamOffset,
-      length,
-      bytes: EMPTY,
-    };
+      timestamp: origin.timestamp,
+    });
+  }
+
+  gapRecord(direction: Direction, streamOffset: number, length: number, origin: ChunkOrigin): TimelineRecord {
+    return { kind: 'gap', ...this.at(direction, origin), streamOffset, length, bytes: EMPTY };
   }
 }

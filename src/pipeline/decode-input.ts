@@ -96,6 +96,11 @@ export function resolveProtocol(name: string | undefined): Protocol | undefined 
 }
 
 /** Decode one input into timeline records, in input order. */
+/** `--decode-as` pairs (names already checked by parseDecodeAs) as the protocol for each port. */
+export function protocolsByPort(pairs: readonly (readonly [number, string])[] = []): Map<number, Protocol> {
+  return new Map(pairs.map(([port, name]) => [port, resolveProtocol(name)!]));
+}
+
 export async function* decodeInput(
   file: string,
   opts: DecodeInputOptions = {},

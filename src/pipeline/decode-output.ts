@@ -2,9 +2,10 @@
 // problem, then the file's summary). The same generator runs in the main thread and in workers, so
 // a parallel run prints exactly what a sequential one does.
 import { PROTOCOLS } from '../protocols/index.js';
-import type { Direction, Protocol } from '../schema/index.js';
-import { decodeInputBatches, resolveProtocol, type InputKind } from './decode-input.js';
+import type { Direction } from '../schema/index.js';
+import { decodeInputBatches, protocolsByPort, type InputKind } from './decode-input.js';
 import { eventToJson, eventToTree, isEvent } from './format-events.js';
+import { plural } from './check-findings.js';
 import { recordToJsonLine } from './format-json.js';
 import { recordToTree } from './format-tree.js';
 import { InputError, type SourcePosition, type TimelineRecord } from './records.js';
@@ -101,8 +102,6 @@ function count(r: TimelineRecord, c: Counts): void {
   }
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 function summary(file: string, c: Counts): string {
   const parts = [`${plural(c.frames, 'frame')}${c.withErrors ? ` (${c.withErrors} with errors)` : ''}`];
   if (c.undecoded) parts.push(`${plural(c.undecoded, 'undecoded run')} (${c.undecodedBytes} bytes)`);
@@ -111,11 +110,6 @@ function summary(file: string, c: Counts): string {
   if (c.skipped) parts.push(`${plural(c.skipped, 'line')} without packets`);
   parts.push(...c.notes);
   return `trackshark: ${file === '-' ? 'stdin' : file}: ${parts.join(', ')}`;
-}
-
-/** Names were checked by the caller (parseDecodeAs). */
-function decodeAsMap(pairs: FileDecodeOptions['decodeAs']): Map<number, Protocol> {
-  return new Map((pairs ?? []).map(([port, name]) => [port, resolveProtocol(name)!]));
 }
 
 /** Text output of one input; records are numbered from 1 in each file (like tshark's frame numbers). */
@@ -139,7 +133,7 @@ export async function* decodeFileOutput(file: string, opts: FileDecodeOptions): 
       ...(opts.input ? { input: opts.input } : {}),
       ...(opts.protocol ? { protocol: opts.protocol } : {}),
       ...(opts.direction ? { direction: opts.direction } : {}),
-      decodeAs: decodeAsMap(opts.decodeAs),
+      decodeAs: protocolsByPort(opts.decodeAs),
     })) {
       let out = '';
       let err = '';

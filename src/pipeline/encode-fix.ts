@@ -16,6 +16,7 @@ import {
 import { PAYLOAD_PROTOCOLS, protocolByName } from '../protocols/index.js';
 import type { Direction, Node } from '../schema/index.js';
 import { decodeInput, resolveProtocol, timelineRecord, type InputKind } from './decode-input.js';
+import { caseName } from './encode-catalog.js';
 import { flatFields, recordHead, type Json } from './format-json.js';
 import { where } from './format-tree.js';
 import { InputError, type FrameRecord, type TimelineRecord } from './records.js';
@@ -76,9 +77,9 @@ export async function* fixTargets(target: string, opts: FixOptions): AsyncGenera
 }
 
 function shown(v: unknown, node: Node | undefined): string {
-  if (typeof v === 'number' && node?.kind === 'uint' && node.display === 'hex')
-    return `0x${v.toString(16).padStart(node.size * 2, '0')}`;
-  return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v ?? null);
+  return typeof v === 'number' && node?.kind === 'uint'
+    ? caseName(String(v), node)
+    : JSON.stringify(v ?? null);
 }
 
 function differences(before: DecodedFrame, after: DecodedFrame): FieldDifference[] {

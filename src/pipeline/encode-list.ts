@@ -2,7 +2,7 @@
 // be asked for by, and every field with its type, range, unit and whether it is derived; the same
 // descriptions make the errors for wrong or missing fields.
 import { PROTOCOLS } from '../protocols/index.js';
-import type { Derive, Node, Protocol } from '../schema/index.js';
+import type { Derive, Node } from '../schema/index.js';
 import { resolveProtocol } from './decode-input.js';
 import {
   caseName,
@@ -49,16 +49,9 @@ export function describeNode(n: Node): string {
   const parts: string[] = [];
   switch (n.kind) {
     case 'uint': {
-      const hex = n.display === 'hex';
-      const show = (k: string) =>
-        hex
-          ? `0x${Number(k)
-              .toString(16)
-              .padStart(n.size * 2, '0')}`
-          : k;
       parts.push(`u${n.size * 8}${n.endian === 'le' && n.size > 1 ? ' little-endian' : ''}`);
       parts.push(n.range ? `${n.range[0]}..${n.range[1]}` : `0..${2 ** (8 * n.size) - 1}`);
-      if (n.names) parts.push(`known: ${valueNames(n.names, show)}`);
+      if (n.names) parts.push(`known: ${valueNames(n.names, (k) => caseName(k, n))}`);
       break;
     }
     case 'bcd':
@@ -145,10 +138,16 @@ function aliasNames(c: FrameCatalog): string {
     .join(', ');
 }
 
-function frameHeader(p: Protocol, c: FrameCatalog): string {
+function frameHeader(c: FrameCatalog): string {
   const ft = c.frameType;
   const dir = ft.direction ?? 'either direction';
   return `${PAD}${ft.name}: ${ft.title} (${dir})`;
+}
+
+/** The frame type's header line, and the names it can be asked for by. */
+function frameSummary(c: FrameCatalog): string[] {
+  const names = aliasNames(c);
+  return [frameHeader(c), ...(names ? [`${PAD}${PAD}names: ${names}`] : [])];
 }
 
 function fieldsBlock(c: FrameCatalog, entries: readonly FieldEntry[]): string[] {
@@ -175,10 +174,7 @@ export function listText(protocolName?: string, frame?: string): string {
   if (protocolName === undefined) {
     for (const p of PROTOCOLS) {
       lines.push(`${p.name}: ${p.title}`);
-      for (const ft of p.frames) {
-        const names = aliasNames(frameCatalog(p, ft));
-        lines.push(`${frameHeader(p, frameCatalog(p, ft))}${names ? `\n${PAD}${PAD}names: ${names}` : ''}`);
-      }
+      for (const ft of p.frames) lines.push(...frameSummary(frameCatalog(p, ft)));
     }
     lines.push('', "'trackshark encode --list <protocol> [frame]' lists the fields.");
     return `${lines.join('\n')}\n`;
@@ -188,12 +184,12 @@ export function listText(protocolName?: string, frame?: string): string {
     const found = findFrame(p, frame);
     if ('error' in found) throw new UsageError(found.error);
     const c = found.catalog;
-    lines.push(`${p.name}: ${p.title}`, frameHeader(p, c));
+    lines.push(`${p.name}: ${p.title}`, frameHeader(c));
     if (found.alias) {
       const a = found.alias;
       const sets = a.sets.map(([rel, v]) => {
         const node = c.fields.find((f) => f.rel === rel)?.node;
-        return `${c.root}.${rel}=${node ? caseName(String(v), node) : String(v)}`;
+        return `${c.root}.${rel}=${caseName(String(v), node)}`;
       });
       lines.push(
         `${PAD}${PAD}${a.name}: ${a.title ?? a.rel}${a.direction ? ` (${a.direction})` : ''}${sets.length ? `, sets ${sets.join(' ')}` : ''}`,
@@ -205,10 +201,7 @@ export function listText(protocolName?: string, frame?: string): string {
   lines.push(`${p.name}: ${p.title}`);
   for (const ft of p.frames) {
     const c = frameCatalog(p, ft);
-    const names = aliasNames(c);
-    lines.push(frameHeader(p, c));
-    if (names) lines.push(`${PAD}${PAD}names: ${names}`);
-    lines.push(...fieldsBlock(c, c.fields), '');
+    lines.push(...frameSummary(c), ...fieldsBlock(c, c.fields), '');
   }
   return `${lines.join('\n')}\n`;
 }

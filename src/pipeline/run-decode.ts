@@ -3,7 +3,8 @@
 // parallel worker threads, their output written in input order.
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
-import { resolveProtocol } from './decode-input.js';
+import { protocolsByPort, resolveProtocol } from './decode-input.js';
+import type { Protocol } from '../schema/index.js';
 import { decodeFileOutput, type FileDecodeOptions, type OutputPiece } from './decode-output.js';
 import { expandInputs } from './input-files.js';
 import { Output } from './output.js';
@@ -33,6 +34,11 @@ export function parseDecodeAs(specs: readonly string[]): [number, string][] {
     resolveProtocol(m[2]);
     return [port, m[2]!];
   });
+}
+
+/** `--decode-as` specs, checked, as the protocol for each port. */
+export function decodeAsProtocols(specs: readonly string[] = []): Map<number, Protocol> {
+  return protocolsByPort(parseDecodeAs(specs));
 }
 
 async function* sequential(files: readonly string[], opts: FileDecodeOptions): AsyncGenerator<OutputPiece> {

@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { InputKind } from '../capture/index.js';
-import { parseDecodeAs } from '../pipeline/run-decode.js';
+import { decodeAsProtocols } from '../pipeline/run-decode.js';
 import { resolveProtocol } from '../pipeline/decode-input.js';
 import { InputError } from '../pipeline/records.js';
 import { ReplayEngine, exitStatus, type EngineOptions, type ReplaySummary } from './engine.js';
@@ -101,9 +101,7 @@ export async function runReplay(opts: ReplayRunOptions, io: ReplayIo): Promise<n
   try {
     const engineOpts = engineOptions(opts);
     resolveProtocol(opts.protocol);
-    const decodeAs = new Map(
-      parseDecodeAs(opts.decodeAs ?? []).map(([port, name]) => [port, resolveProtocol(name)!] as const),
-    );
+    const decodeAs = decodeAsProtocols(opts.decodeAs);
     const script = await loadScript(opts.input, {
       ...(opts.inputKind ? { input: opts.inputKind } : {}),
       ...(opts.protocol ? { protocol: opts.protocol } : {}),

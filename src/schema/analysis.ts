@@ -1,6 +1,7 @@
 // Facts every backend derives from a schema the same way: field paths, fixed sizes, and which
 // characters can start a node (so text tokens know where they stop).
-import type { FrameType, Node, Protocol } from './nodes.js';
+import { CHECKSUMS } from './checksums.js';
+import type { Derive, FrameType, Node, Protocol } from './nodes.js';
 
 /** Byte size of a node when it does not depend on the data; undefined otherwise. */
 export function fixedSize(n: Node): number | undefined {
@@ -31,6 +32,34 @@ export function fixedSize(n: Node): number | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * How many bytes the field at `index` of a struct leaves for the fields after it: when those are all
+ * fixed-size and some are binary (a CRC), their total, so that a `rest` body ends that far before the
+ * struct does; 0 otherwise. Literals alone need no room held back, since text finds them by their
+ * characters (and a missing one is then reported where it belongs).
+ */
+export function binaryTail(nodes: readonly Node[], index: number): number {
+  let tail = 0;
+  let binary = false;
+  for (let j = index + 1; j < nodes.length; j++) {
+    const n = nodes[j]!;
+    const s = fixedSize(n);
+    if (s === undefined) return 0;
+    tail += s;
+    if (n.kind !== 'lit' && n.kind !== 'computed') binary = true;
+  }
+  return binary ? tail : 0;
+}
+
+/** A checksum's register after the derive's seed text (the algorithm's initial value without one); 0 for other derives. */
+export function checksumInit(derive: Derive | undefined): number {
+  if (derive?.kind !== 'checksum') return 0;
+  const algo = CHECKSUMS[derive.algorithm];
+  if (!derive.seed) return algo.init;
+  const seed = Uint8Array.from(derive.seed, (c) => c.charCodeAt(0));
+  return algo.compute(seed, 0, seed.length, algo.init);
 }
 
 /** A switch case or variant with nothing to write: it takes no separator in a separated struct. */

@@ -1,6 +1,6 @@
 // checkSchema: the front-end validation every backend relies on. A schema that passes is pure data,
 // resolves every reference, and gives every field one unambiguous dotted name.
-import { alternatives, firstOf, fixedSize, listFields, rootPath } from './analysis.js';
+import { altLabel, alternatives, firstOf, fixedSize, listFields, rootPath } from './analysis.js';
 import { CHECKSUMS } from './checksums.js';
 import type { Node, Protocol } from './nodes.js';
 
@@ -184,8 +184,7 @@ function walk(
             if (key === '$default') continue; // never inferred: it has no discriminant value of its own
             if (child.kind === 'switch') collect(child);
             else {
-              const label =
-                child.label ?? (alt.kind === 'switch' && memberKey !== undefined ? memberKey : key);
+              const label = altLabel(alt, key, child, memberKey);
               bodies.set(label, (bodies.get(label) ?? new Set()).add(child));
             }
           }
@@ -199,7 +198,7 @@ function walk(
             );
       }
       for (const [key, child] of alternatives(n)) {
-        const label = child.label ?? (n.kind === 'switch' && memberKey !== undefined ? memberKey : key);
+        const label = altLabel(n, key, child, memberKey);
         if (child.kind !== 'switch' && child.kind !== 'choice' && !NAME.test(label))
           report(`${where}.${key}`, `case label ${label} is not a field name: give the case a label`);
         walk(

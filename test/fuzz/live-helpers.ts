@@ -1,29 +1,14 @@
 // Helpers of the live fuzz tests: the CLI as a child process that does not block the test process
 // (which runs the fragile servers), and a fragile server's lifetime around a test file.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { CliResult } from '../helpers/cli.js';
+import { run } from '../replay/helpers.js';
 
-export function runCli(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/trackshark.js', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('latin1')));
-    const timer = setTimeout(() => child.kill(), 120_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** The CLI as a child process, given two minutes (a live fuzz run takes a while). */
+export const runCli = (args: readonly string[]): Promise<CliResult> => run(args, 120_000);
 
 /**
  * A fragile server for one test file, started before its tests with a temporary folder (and an empty

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { startPlatform, type Platform, type PlatformEvent } from '../../src/replay/serve/platform.js';
 import { parsePush } from '../../src/replay/serve/frames.js';
+import type { CliResult } from '../helpers/cli.js';
 
 export interface TestPlatform {
   readonly platform: Platform;
@@ -25,28 +26,28 @@ export async function platform(
   return { platform: p, events, target: `127.0.0.1:${p.tcpPort}` };
 }
 
-/** A child `trackshark` whose output is collected; killed after 20 s so no test can hang on it. */
-function spawnCli(args: readonly string[]) {
+/** A child `trackshark` whose output is collected; killed after `timeoutMs` so no test can hang on it. */
+function spawnCli(args: readonly string[], timeoutMs = 20_000) {
   const child = spawn(process.execPath, ['bin/trackshark.js', ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (b: Buffer) => (out.stdout += b.toString('latin1')));
   child.stderr.on('data', (b: Buffer) => (out.stderr += b.toString('latin1')));
-  const timer = setTimeout(() => child.kill(), 20_000);
-  const closed = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+  const timer = setTimeout(() => child.kill(), timeoutMs);
+  const closed = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
       resolve({ status, ...out });
-    }),
-  );
+    });
+  });
   return { child, out, closed };
 }
 
-export function run(
-  args: readonly string[],
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const { child, closed } = spawnCli(args);
+/** The CLI with no input on stdin, run asynchronously (so servers in this process keep running). */
+export function run(args: readonly string[], timeoutMs?: number): Promise<CliResult> {
+  const { child, closed } = spawnCli(args, timeoutMs);
   child.stdin.end();
   return closed;
 }
@@ -57,7 +58,7 @@ export interface ServeChild {
   /** Everything written so far (NDJSON events with --json). */
   readonly out: { readonly stdout: string; readonly stderr: string };
   /** SIGTERM, which serve handles by closing its sockets; resolves with its output and status. */
-  stop(): Promise<{ status: number | null; stdout: string; stderr: string }>;
+  stop(): Promise<CliResult>;
 }
 
 /** The real `trackshark serve --port 0` as a child, resolved once it says where it listens. */
@@ -75,6 +76,9 @@ export function serve(args: readonly string[]): Promise<ServeChild> {
       resolve({ target: m[1]!, out, stop });
     };
     child.stderr.on('data', onData);
-    void closed.then((r) => reject(new Error(`serve exited ${r.status} before listening: ${r.stderr}`)));
+    void closed.then(
+      (r) => reject(new Error(`serve exited ${r.status} before listening: ${r.stderr}`)),
+      reject,
+    );
   });
 }

@@ -26,6 +26,10 @@ function summaryOf(file: string) {
   };
 }
 
+/** The real `trackshark replay` of `input` against the test's platform, at top speed and headless. */
+const replayTo = (input: string, ...more: string[]) =>
+  run(['replay', input, '--target', server!.target, ...FAST, ...more]);
+
 const framesIn = (t: TestPlatform) => t.events.filter((e) => e.kind === 'in' && e.frame);
 
 test('a server log replays with every reply matched when the platform answers as the log did', async () => {
@@ -33,17 +37,13 @@ test('a server log replays with every reply matched when the platform answers as
   server = await platform({ push: ['meiligao=0x4132:343830', 'mt700=MODE,1,10\\r\\n'] });
   const summary = join(dir, 'server-log.json');
   const record = join(dir, 'server-log.pcapng');
-  const r = await run([
-    'replay',
+  const r = await replayTo(
     'captures/server-logs/tracking-server.log',
-    '--target',
-    server.target,
-    ...FAST,
     '--summary',
     summary,
     '--record',
     record,
-  ]);
+  );
   expect(r.stderr).toContain('3 match, 0 different, 0 missing');
   expect(r.status).toBe(0);
   // Every device frame arrived: 4 Meiligao, 2 MT700 (report, reply), 1 H02 over UDP.
@@ -80,15 +80,7 @@ test('the VT600 OTA capture against the OTA procedure: first steps match, then t
   const firmware = new Uint8Array([...packages.flatMap((p) => [...p]), 0xb9, 0x79]);
   server = await platform({ ota: { firmware, device: '101130923633' } });
   const summary = join(dir, 'ota.json');
-  const r = await run([
-    'replay',
-    'captures/pcap/vt600-ota-ethernet-us-le.pcap',
-    '--target',
-    server.target,
-    ...FAST,
-    '--summary',
-    summary,
-  ]);
+  const r = await replayTo('captures/pcap/vt600-ota-ethernet-us-le.pcap', '--summary', summary);
   expect(r.status).toBe(1);
   const replies = summaryOf(summary).sessions[0]!.replies;
   expect(replies.slice(0, 4).map((x) => x.status)).toEqual(['match', 'match', 'match', 'match']);
@@ -105,22 +97,10 @@ test('the VT600 OTA capture against the OTA procedure: first steps match, then t
 
 test('AT logs replay the frames nested in +MIPSEND, over TCP and UDP as AT+MIPOPEN said', async () => {
   server = await platform({ push: ['mt700=MODE,1,10\\r\\n'] });
-  const tcp = await run([
-    'replay',
-    'captures/fibocom/mt700-tcp-session.log',
-    '--target',
-    server.target,
-    ...FAST,
-  ]);
+  const tcp = await replayTo('captures/fibocom/mt700-tcp-session.log');
   expect(tcp.stderr).toContain('1 match, 0 different, 0 missing');
   expect(tcp.status).toBe(0);
-  const udp = await run([
-    'replay',
-    'captures/fibocom/h02-udp-socket3.log',
-    '--target',
-    server.target,
-    ...FAST,
-  ]);
+  const udp = await replayTo('captures/fibocom/h02-udp-socket3.log');
   // The platform sends no H02 D1 command, so the recorded one is missing.
   expect(udp.stdout).toContain('! missing h02 command');
   expect(udp.status).toBe(1);
@@ -133,15 +113,7 @@ test('AT logs replay the frames nested in +MIPSEND, over TCP and UDP as AT+MIPOP
 
 test('--devices fans a capture out to distinct IMEIs with valid checksums', async () => {
   server = await platform();
-  const r = await run([
-    'replay',
-    'captures/pcap/mt700-ipv4-ns-be.pcap',
-    '--target',
-    server.target,
-    ...FAST,
-    '--devices',
-    '3',
-  ]);
+  const r = await replayTo('captures/pcap/mt700-ipv4-ns-be.pcap', '--devices', '3');
   expect(r.status).toBe(0);
   const frames = framesIn(server).map((e) => e.frame!);
   expect(frames).toHaveLength(12);
@@ -152,15 +124,7 @@ test('--devices fans a capture out to distinct IMEIs with valid checksums', asyn
 
 test('--imei rewrites a Meiligao device id and its CRC', async () => {
   server = await platform();
-  const r = await run([
-    'replay',
-    'captures/server-logs/tracking-server.log',
-    '--target',
-    server.target,
-    ...FAST,
-    '--imei',
-    '101130923633',
-  ]);
+  const r = await replayTo('captures/server-logs/tracking-server.log', '--imei', '101130923633');
   expect(r.status).toBe(1); // no time zone command pushed
   const login = framesIn(server).find((e) => e.frame!.protocol === 'meiligao')!;
   expect(toHex(login.bytes!).slice(8, 22)).toBe('101130923633ff');

@@ -12,7 +12,6 @@ const DIR = 'captures/pcap';
 const CAPTURES = readdirSync(DIR)
   .filter((f) => /\.pcap(ng)?$/.test(f))
   .sort();
-/** Claim conversations by content (the fixtures use ports other dissectors own, such as RSL's 5000). */
 /**
  * Frames the decoder's own TCP reassembly recovers and Wireshark 4.0's does not: m2 of the edge-case
  * capture arrives after m3 (out of order), and tshark does not reassemble out-of-order segments by
@@ -23,7 +22,8 @@ const CAPTURES = readdirSync(DIR)
 const TCP_LAYER_DIFFERENCES: Readonly<Record<string, readonly number[]>> = {
   'h02-tcp-reassembly-edge-cases.pcap': [8],
 };
-export const HEURISTICS_FIRST = ['-o', 'tcp.try_heuristic_first:TRUE', '-o', 'udp.try_heuristic_first:TRUE'];
+/** Claim conversations by content (the fixtures use ports other dissectors own, such as RSL's 5000). */
+const HEURISTICS_FIRST = ['-o', 'tcp.try_heuristic_first:TRUE', '-o', 'udp.try_heuristic_first:TRUE'];
 
 describe.skipIf(!HAS_TSHARK)('tshark with the generated dissectors on the fixture captures', () => {
   const decoded = ndjson(trackshark(['decode', '--json', ...CAPTURES.map((f) => `${DIR}/${f}`)]).stdout);

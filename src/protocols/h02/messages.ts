@@ -43,6 +43,9 @@ import {
   validity,
 } from './position.js';
 
+/** The cell identity fields, as the V1 serving cell declares them. */
+const { mcc, mnc, lac, cid } = cellFields;
+
 const body = <const F extends Fields>(label: string, title: string, fields: F) =>
   delimited(',', fields, { lead: ',', label, title });
 
@@ -90,8 +93,8 @@ export const position = body('position', 'Position', {
 const lbsCell = delimited(
   ',',
   {
-    lac: digits({ title: 'LAC', param: 'gsm.lac', paramAs: 'number' }),
-    cid: digits({ title: 'Cell ID', param: 'gsm.cellid', paramAs: 'number' }),
+    lac,
+    cid,
     rssi: integer({ title: 'Signal' }),
     value4: text({ title: 'Fourth cell value (not documented)' }),
   },
@@ -219,8 +222,8 @@ export const positionSim = body('position_sim', 'Position with SIM information',
 const vp1Cell = delimited(
   ',',
   {
-    lac: digits({ title: 'LAC', param: 'gsm.lac', paramAs: 'number' }),
-    cid: digits({ title: 'Cell ID', param: 'gsm.cellid', paramAs: 'number' }),
+    lac,
+    cid,
     value3: text({ title: 'Third cell value (not documented)' }),
     value4: text({ title: 'Fourth cell value (not documented)' }),
     rssi: integer({ title: 'Signal', unit: 'dBm' }),
@@ -238,8 +241,8 @@ export const vp1 = body('vp1', 'Position or LBS (VP1)', {
       V: delimited(
         ',',
         {
-          mcc: digits({ title: 'MCC', param: 'gsm.mcc', paramAs: 'number' }),
-          mnc: digits({ title: 'MNC', param: 'gsm.mnc', paramAs: 'number' }),
+          mcc,
+          mnc,
           cells: repeat(vp1Cell, { sep: ',', min: 1, title: 'Cells' }),
         },
         { label: 'lbs', title: 'Cells (no fix)' },
@@ -280,8 +283,8 @@ export const heartbeat = struct(
 
 export const neighbours = body('neighbours', 'Neighbour cells', {
   time,
-  mcc: digits({ title: 'MCC', param: 'gsm.mcc', paramAs: 'number' }),
-  mnc: digits({ title: 'MNC', param: 'gsm.mnc', paramAs: 'number' }),
+  mcc,
+  mnc,
   gsm_delay: digits({ title: 'GSM delay time' }),
   ta: digits({ title: 'Timing advance' }),
   cell_count: digits({ title: 'Cell count', derive: countOf('cells') }),
