@@ -120,7 +120,7 @@ export async function runReplay(opts: ReplayRunOptions, io: ReplayIo): Promise<n
   const interactive = !opts.headless && io.stdout.isTTY === true && io.stdin.isTTY === true;
   let summary: ReplaySummary;
   if (interactive) {
-    const { runTui } = await import('./tui/run-tui.js');
+    const { runTui } = await importTuiOnTerminal();
     summary = await runTui(engine, { stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin });
   } else {
     engine.on((e) => io.stdout.write(`${eventLine(e)}\n`));
@@ -134,4 +134,17 @@ export async function runReplay(opts: ReplayRunOptions, io: ReplayIo): Promise<n
   for (const line of summaryLines(summary)) io.stderr.write(`trackshark: ${line}\n`);
   if (opts.summary) await writeFile(opts.summary, `${JSON.stringify(summary, null, 2)}\n`);
   return exitStatus(summary);
+}
+
+/** Ink reads CI and CONTINUOUS_INTEGRATION once, when it is first imported, and with either set
+ * draws only the last frame at exit: a blank screen on the terminal the user asked to watch. */
+async function importTuiOnTerminal() {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    return await import('./tui/run-tui.js');
+  } finally {
+    for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+  }
 }

@@ -188,12 +188,13 @@ afterEach(async () => {
   server = undefined;
 });
 
-test('the real binary draws the TUI in a pseudo-terminal and quits on q', async () => {
+test('the real binary draws the TUI in a pseudo-terminal, even with CI set, and quits on q', async () => {
   server = await platform();
   const cmd = `stty cols 120 rows 40; node bin/trackshark.js replay captures/pcap/mt700-ipv4-ns-be.pcap --target ${server.target} --top`;
   const child = spawn('script', ['-qec', cmd, '/dev/null'], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, COLUMNS: '120', LINES: '40' },
+    // CI set, as on a CI runner: ink would otherwise draw nothing until exit.
+    env: { ...process.env, CI: 'true', COLUMNS: '120', LINES: '40' },
   });
   let screen = '';
   child.stdout.on('data', (b: Buffer) => (screen += b.toString('utf8')));
