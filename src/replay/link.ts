@@ -13,6 +13,9 @@ export interface Target {
 export interface TlsOptions {
   /** Accept any server certificate (test servers with self-signed certificates). */
   readonly insecure: boolean;
+  /** Certificates (PEM) trusted besides the system's: a platform's private CA or its own certificate. */
+  readonly ca?: string;
+  /** The name the certificate must carry, when the target address is not it. */
   readonly servername?: string;
 }
 
@@ -63,7 +66,9 @@ const CERT_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
 /** A refused server certificate says so and names the way out, on one line. */
 function tlsError(e: NodeJS.ErrnoException): Error {
   if (!e.code || !CERT_CODE.test(e.code)) return e;
-  return new Error(`TLS certificate refused: ${e.message} (${e.code}); --insecure accepts it`);
+  return new Error(
+    `TLS certificate refused: ${e.message} (${e.code}); --ca FILE trusts its issuer, --insecure accepts it`,
+  );
 }
 
 /** Open a link to the target; rejects with the socket error (ECONNREFUSED, …) within `timeoutMs`. */
@@ -97,6 +102,7 @@ export function openLink(
           host: target.host,
           port: target.port,
           rejectUnauthorized: !opts.tls.insecure,
+          ...(opts.tls.ca ? { ca: opts.tls.ca } : {}),
           ...(opts.tls.servername ? { servername: opts.tls.servername } : {}),
         })
       : tcpConnect({ host: target.host, port: target.port });

@@ -1,6 +1,7 @@
 // `trackshark replay` from parsed options: load the script, check the target, run the engine with the
 // TUI (a terminal) or event lines (--headless, or stdout not a terminal), write the JSON summary and
 // return the exit status (1: a reply was missing or different; 2: bad arguments or input).
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { InputKind } from '../capture/index.js';
@@ -9,6 +10,7 @@ import { resolveProtocol } from '../pipeline/decode-input.js';
 import { InputError } from '../pipeline/records.js';
 import { ReplayEngine, exitStatus, type EngineOptions, type ReplaySummary } from './engine.js';
 import { eventLine } from './events.js';
+import type { TlsOptions } from './link.js';
 import { loadScript, type Transport } from './script.js';
 import { checkTarget, parseTarget, TargetError } from './target.js';
 
@@ -33,6 +35,9 @@ export interface ReplayRunOptions {
   readonly replyTimeout: number;
   readonly tls: boolean;
   readonly insecure: boolean;
+  /** PEM file of certificates to trust (--ca). */
+  readonly ca?: string;
+  readonly servername?: string;
   readonly allowRemote: readonly string[];
   readonly record?: string;
   readonly summary?: string;
@@ -50,6 +55,11 @@ const LIMITS = { devices: 100_000, concurrency: 20_000 };
 function engineOptions(o: ReplayRunOptions): EngineOptions {
   const target = parseTarget(o.target);
   checkTarget(target, o.allowRemote);
+  const tlsOnly = (['ca', 'servername', 'insecure'] as const).filter(
+    (k) => o[k] !== undefined && o[k] !== false,
+  );
+  if (!o.tls && tlsOnly.length > 0)
+    throw new TargetError(`--${tlsOnly.join(', --')}: only with --tls, which the command does not have`);
   const positive = (name: string, v: number, max = Infinity) => {
     if (!(v > 0) || v > max)
       throw new TargetError(`--${name} must be above 0${Number.isFinite(max) ? ` and at most ${max}` : ''}`);
@@ -57,7 +67,7 @@ function engineOptions(o: ReplayRunOptions): EngineOptions {
   };
   return {
     target,
-    ...(o.tls ? { tls: { insecure: o.insecure } } : {}),
+    ...(o.tls ? { tls: tlsOptions(o) } : {}),
     speed: o.top ? Infinity : positive('speed', o.speed),
     step: o.step,
     loops: Math.floor(positive('loop', o.loop)),
@@ -71,6 +81,27 @@ function engineOptions(o: ReplayRunOptions): EngineOptions {
     connectTimeoutMs: 5000,
     ...(o.record ? { record: o.record } : {}),
   };
+}
+
+function tlsOptions(o: ReplayRunOptions): TlsOptions {
+  return {
+    insecure: o.insecure,
+    ...(o.ca !== undefined ? { ca: readCa(o.ca) } : {}),
+    ...(o.servername !== undefined ? { servername: o.servername } : {}),
+  };
+}
+
+function readCa(file: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'latin1');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TargetError(`--ca ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code})`}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new TargetError(`--ca ${file}: no PEM certificate in it (-----BEGIN CERTIFICATE-----)`);
+  return pem;
 }
 
 export function summaryLines(s: ReplaySummary): string[] {

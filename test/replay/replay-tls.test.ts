@@ -101,7 +101,7 @@ test('without --insecure the self-signed certificate is refused with one clear l
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(
     new RegExp(
-      `^\\s+\\d+\\.\\d{3} S1\\s+error connect ${server.target}: TLS certificate refused: self-signed certificate \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); --insecure accepts it$`,
+      `^\\s+\\d+\\.\\d{3} S1\\s+error connect ${server.target}: TLS certificate refused: self-signed certificate \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); --ca FILE trusts its issuer, --insecure accepts it$`,
     ),
   );
   expect(r.stderr).toContain('0 frames sent, 0 received');
@@ -111,6 +111,59 @@ test('without --insecure the self-signed certificate is refused with one clear l
   await until(() => out.stdout.includes('TLS handshake failed'), 5000);
   const events = eventsOf(out.stdout);
   expect(events.map((e) => [e.kind, e.text?.startsWith('TLS handshake failed: ')])).toEqual([['note', true]]);
+});
+
+test('--ca trusts the platform certificate, checked against the target address or --servername', async () => {
+  server = await serve([...TLS, '--json', '--no-udp']);
+  const replay = (...extra: string[]) =>
+    run([
+      'replay',
+      'captures/pcap/mt700-ipv4-ns-be.pcap',
+      '--target',
+      server!.target,
+      '--tls',
+      ...FAST,
+      ...extra,
+    ]);
+  // The certificate names IP 127.0.0.1 and DNS localhost: both verify with it as the CA.
+  for (const extra of [[], ['--servername', 'localhost']]) {
+    const ok = await replay('--ca', 'test/fixtures/tls/cert.pem', ...extra);
+    expect(ok.stderr).toContain('1 session, 4 frames sent');
+    expect(ok.stderr).toContain('errors 0');
+    expect(ok.status).toBe(0);
+  }
+  // A name the certificate does not carry is refused even by a trusted issuer.
+  const wrong = await replay('--ca', 'test/fixtures/tls/cert.pem', '--servername', 'tracker.example');
+  expect(wrong.status).toBe(1);
+  expect(wrong.stdout.split('\n').filter((l) => l.includes(' error '))).toEqual([
+    expect.stringMatching(
+      /error connect 127\.0\.0\.1:\d+: TLS certificate refused: Hostname\/IP does not match certificate's altnames: Host: tracker\.example\. is not in the cert's altnames: IP Address:127\.0\.0\.1, DNS:localhost \(ERR_TLS_CERT_ALTNAME_INVALID\); --ca FILE trusts its issuer, --insecure accepts it$/,
+    ),
+  ]);
+});
+
+test('--ca names a file it cannot use, and the TLS options want --tls', () => {
+  const replay = (...extra: string[]) =>
+    trackshark([
+      'replay',
+      'captures/pcap/mt700-ipv4-ns-be.pcap',
+      '--target',
+      '127.0.0.1:9',
+      '--headless',
+      ...extra,
+    ]);
+  const missing = replay('--tls', '--ca', 'no/such.pem');
+  expect([missing.status, missing.stderr]).toEqual([2, 'trackshark: --ca no/such.pem: no such file\n']);
+  const notPem = replay('--tls', '--ca', 'test/fixtures/tls/README.md');
+  expect([notPem.status, notPem.stderr]).toEqual([
+    2,
+    'trackshark: --ca test/fixtures/tls/README.md: no PEM certificate in it (-----BEGIN CERTIFICATE-----)\n',
+  ]);
+  const plain = replay('--ca', 'test/fixtures/tls/cert.pem', '--insecure');
+  expect([plain.status, plain.stderr]).toEqual([
+    2,
+    'trackshark: --ca, --insecure: only with --tls, which the command does not have\n',
+  ]);
 });
 
 test('serve wants both --tls-cert and --tls-key, and says which file it cannot read', () => {

@@ -23,6 +23,8 @@ type ReplayArgs = {
   replyTimeout: number;
   tls: boolean;
   insecure: boolean;
+  ca?: string;
+  servername?: string;
   allowRemote?: string[];
   record?: string;
   summary?: string;
@@ -90,6 +92,14 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         'reply-timeout': { type: 'number', default: 2, describe: 'Seconds to wait for each recorded reply' },
         tls: { type: 'boolean', default: false, describe: 'TCP sessions over TLS' },
         insecure: { type: 'boolean', default: false, describe: 'TLS: accept any server certificate' },
+        ca: {
+          type: 'string',
+          describe: 'TLS: also trust the certificates in this PEM file (a private CA, a self-signed server)',
+        },
+        servername: {
+          type: 'string',
+          describe: 'TLS: the name the server certificate must carry (SNI), when not the target host',
+        },
         'allow-remote': {
           type: 'string',
           array: true,
@@ -138,6 +148,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         ...(argv.transport ? { transport: argv.transport as never } : {}),
         ...(argv.maxGap !== undefined ? { maxGap: argv.maxGap } : {}),
         ...(argv.imei ? { imei: argv.imei } : {}),
+        ...(argv.ca !== undefined ? { ca: argv.ca } : {}),
+        ...(argv.servername !== undefined ? { servername: argv.servername } : {}),
         ...(argv.record ? { record: argv.record } : {}),
         ...(argv.summary ? { summary: argv.summary } : {}),
       },
