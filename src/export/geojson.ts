@@ -44,13 +44,14 @@ export class GeoJsonWriter {
     });
   }
 
-  end(): string {
-    let out = '';
+  /** The LineStrings and the collection's end, a device at a time: the text of all lines at once
+   * would be several times the size of the coordinates kept. */
+  *end(): Generator<string> {
     for (const track of this.tracks.byDevice.values()) {
       const valid = track.list().filter((p) => p.valid);
       if (valid.length < 2) continue;
       const times = valid.map((p) => p.time).filter(Number.isFinite);
-      out += this.feature({
+      yield this.feature({
         type: 'Feature',
         geometry: { type: 'LineString', coordinates: valid.map((p) => [p.lon, p.lat]) },
         properties: {
@@ -60,6 +61,6 @@ export class GeoJsonWriter {
         },
       });
     }
-    return `${out}\n]}\n`;
+    yield '\n]}\n';
   }
 }

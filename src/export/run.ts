@@ -127,7 +127,7 @@ async function withOutput(
 interface FormatWriter {
   readonly start?: string;
   readonly write: (m: ExportMessage) => string | undefined;
-  readonly end?: () => string;
+  readonly end?: () => Iterable<string>;
   /** Why a message is left out, for the summary. */
   readonly skipped: string;
 }
@@ -175,7 +175,7 @@ export async function runExport(opts: ExportRunOptions, io: Io): Promise<number>
         await out.text(text);
       }
     });
-    if (writer.end) await out.text(writer.end());
+    if (writer.end) for (const text of writer.end()) await out.text(text);
     if (!opts.quiet)
       io.stderr.write(
         `trackshark: ${written} message${written === 1 ? '' : 's'} written as ${opts.to}${opts.out ? ` to ${opts.out}` : ''}` +
