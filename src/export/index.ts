@@ -12,7 +12,7 @@ export {
   runMap,
   runStats,
   EXPORT_FORMATS,
-  MAP_POINT_LIMIT,
+  MAP_POINTS,
   type ExportFormat,
   type ExportRunOptions,
   type MapRunOptions,

@@ -178,6 +178,7 @@ const STYLE =
 
 /** The map as an SVG element (no XML declaration); undefined when there is no fix to draw. */
 export function mapSvgElement(tracks: Tracks, title: string): string | undefined {
+  tracks.fitAll();
   const list = [...tracks.byDevice.values()];
   const extent = mapExtent(list);
   if (!extent) return undefined;

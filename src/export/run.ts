@@ -15,7 +15,7 @@ import { GeoJsonWriter } from './geojson.js';
 import { mapHtml, mapSvg, mapSvgElement } from './map.js';
 import { isUplink, messagesOf, type ExportMessage } from './messages.js';
 import { StatsCollector, statsText } from './stats.js';
-import { Tracks } from './tracks.js';
+import { Tracks, type PointBudget } from './tracks.js';
 import { toWialonJson, toWln } from './wialon.js';
 
 export { EXPORT_FORMATS, type ExportFormat } from './formats.js';
@@ -38,8 +38,9 @@ export interface ExportRunOptions extends MessageInputOptions {
   readonly out?: string;
 }
 
-/** Points kept per device on the map before its track is thinned (see tracks.ts). */
-export const MAP_POINT_LIMIT = 5000;
+/** Points kept for the map before tracks are thinned (see tracks.ts): a 1000x700 picture shows no
+ * more, and its SVG stays a few megabytes whatever the fleet. */
+export const MAP_POINTS: PointBudget = { total: 50_000, perDevice: 5_000, floor: 20 };
 
 export interface MapRunOptions extends MessageInputOptions {
   readonly out: string;
@@ -194,7 +195,7 @@ function mapKind(out: string): 'svg' | 'html' | undefined {
 export async function runMap(opts: MapRunOptions, io: Io): Promise<number> {
   const kind = mapKind(opts.out);
   if (!kind) return fail(io, `${opts.out}: the map is written as .svg or .html`);
-  const tracks = new Tracks(MAP_POINT_LIMIT);
+  const tracks = new Tracks(MAP_POINTS);
   let status = 0;
   try {
     status = await eachMessage(opts, io, (m) => void tracks.add(m));

@@ -1,8 +1,9 @@
 // Fixes gathered per device for the outputs that need a whole track (GeoJSON lines, the map). A fix
-// costs four numbers in typed arrays; with a point limit (the map), a device's track is thinned by
-// stride doubling — once it holds twice the limit, every other point is dropped and only every
-// 2^k-th fix is taken from then on — so memory stays bounded by devices whatever the capture's size.
-// The extent is computed over every fix, thinned or not.
+// costs four numbers in typed arrays. With a point budget (the map), a device's track is thinned by
+// stride doubling — once it holds twice its share, every other point is dropped and only every
+// 2^k-th fix is taken from then on — so what is kept stays bounded whatever the capture's size. The
+// share is the budget's total split over the devices seen so far, so a fleet of thousands draws a
+// map of the same size as a handful of devices. The extent is computed over every fix, thinned or not.
 import type { ExportMessage } from './messages.js';
 
 export interface TrackPoint {
@@ -62,6 +63,13 @@ class Points {
   }
 }
 
+/** Points kept in all, split evenly over the devices, within [floor, perDevice] for each. */
+export interface PointBudget {
+  readonly total: number;
+  readonly perDevice: number;
+  readonly floor: number;
+}
+
 export class Track {
   private readonly points = new Points();
   private stride = 1;
@@ -74,7 +82,7 @@ export class Track {
 
   constructor(
     readonly device: string,
-    private readonly limit: number,
+    private readonly limit: () => number,
   ) {}
 
   add(p: TrackPoint): void {
@@ -86,10 +94,21 @@ export class Track {
     this.last = p;
     if (this.seen++ % this.stride !== 0) return;
     this.points.push(p);
-    if (this.points.length >= 2 * this.limit) {
+    this.fit();
+  }
+
+  /** Thins the kept points to under twice the current share (which falls as devices appear). */
+  fit(): void {
+    const limit = this.limit();
+    while (this.points.length >= 2 * limit) {
       this.points.halve();
       this.stride *= 2;
     }
+  }
+
+  /** How many points are kept. */
+  get kept(): number {
+    return this.points.length;
   }
 
   /** Whether points were dropped to stay within the limit. */
@@ -114,12 +133,24 @@ export class Track {
 export class Tracks {
   readonly byDevice = new Map<string, Track>();
 
-  constructor(private readonly limit = Infinity) {}
+  constructor(private readonly budget?: PointBudget) {}
+
+  /** One device's share of the budget now. */
+  private readonly share = (): number => {
+    const b = this.budget;
+    if (!b) return Infinity;
+    return Math.max(b.floor, Math.min(b.perDevice, Math.floor(b.total / Math.max(1, this.byDevice.size))));
+  };
+
+  /** Thins every track to its final share: devices that stopped reporting kept an earlier, larger one. */
+  fitAll(): void {
+    for (const t of this.byDevice.values()) t.fit();
+  }
 
   add(m: ExportMessage): TrackPoint | undefined {
     if (!m.fix) return undefined;
     let t = this.byDevice.get(m.device);
-    if (!t) this.byDevice.set(m.device, (t = new Track(m.device, this.limit)));
+    if (!t) this.byDevice.set(m.device, (t = new Track(m.device, this.share)));
     const p = { lat: m.fix.lat, lon: m.fix.lon, valid: m.fix.valid, time: m.time ?? NaN };
     t.add(p);
     return p;

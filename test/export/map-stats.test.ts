@@ -5,7 +5,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { haversineKm, StatsCollector, type ExportMessage } from '../../src/export/index.js';
+import {
+  haversineKm,
+  MAP_POINTS,
+  mapSvgElement,
+  StatsCollector,
+  Tracks,
+  type ExportMessage,
+} from '../../src/export/index.js';
 import type { FrameRecord } from '../../src/pipeline/index.js';
 import { trackshark } from '../helpers/cli.js';
 import { elements, parseXml, type XmlElement } from '../pipeline/check-xml.js';
@@ -145,6 +152,52 @@ function fixAt(device: string, time: number, lat: number, lon: number, valid = t
     record: {} as FrameRecord,
   };
 }
+
+describe('map: tracks thinned to a point budget', () => {
+  it('one long track keeps under twice its share, the last fix among them, in time order', () => {
+    const tracks = new Tracks({ total: 1000, perDevice: 100, floor: 10 });
+    for (let i = 0; i < 12_345; i++) tracks.add(fixAt('a', i, 22 + i * 1e-5, 114, i % 7 !== 0));
+    const a = tracks.byDevice.get('a')!;
+    expect(a.kept).toBeGreaterThanOrEqual(100);
+    expect(a.kept).toBeLessThan(200);
+    expect(a.thinned).toBe(true);
+    expect([a.validFixes, a.invalidFixes]).toEqual([10_581, 1_764]); // every 7th from 0 invalid
+    const list = a.list();
+    expect(list.at(0)!.time).toBe(0);
+    expect(list.at(-1)!.time).toBe(12_344); // not on the stride, kept anyway
+    expect(list.map((p) => p.time)).toEqual([...list.map((p) => p.time)].sort((x, y) => x - y));
+    // The extent counts every fix, dropped or not.
+    expect(a.extent.maxLat).toBeCloseTo(22 + 12_344e-5, 9);
+  });
+
+  it('a fleet shares the total: 3,000 devices draw a map of the size of a few', () => {
+    const tracks = new Tracks(MAP_POINTS);
+    // A long-lived device first, then the fleet reporting in turn, as a capture interleaves them.
+    for (let i = 0; i < 20_000; i++) tracks.add(fixAt('early', i, 22 + i * 1e-6, 114));
+    for (let round = 0; round < 100; round++)
+      for (let d = 0; d < 3000; d++)
+        tracks.add(fixAt(`d${d}`, 20_000 + round, 22 + d * 1e-4, 114 + round * 1e-4));
+    const svg = mapSvgElement(tracks, 'fleet')!;
+    const kept = [...tracks.byDevice.values()].map((t) => t.kept);
+    // 50,000 / 3,001 devices is below the floor of 20: every device keeps 20 to 39 points.
+    expect(Math.min(...kept)).toBeGreaterThanOrEqual(MAP_POINTS.floor);
+    expect(Math.max(...kept)).toBeLessThan(2 * MAP_POINTS.floor);
+    const dots = svg.match(/<circle class="fix valid"/g)!.length;
+    // Every kept point is drawn, with a device's last fix when the stride passed it by.
+    const listed = [...tracks.byDevice.values()].map((t) => t.list().length);
+    expect(dots).toBe(listed.reduce((x, y) => x + y, 0));
+    expect(dots).toBeLessThanOrEqual(3001 * 40);
+    expect(svg.match(/<polyline class="track"/g)).toHaveLength(3001);
+    expect(svg).toContain('>20000 valid, 0 invalid, thinned<');
+  });
+
+  it('a few devices keep up to the per-device cap, unthinned below it', () => {
+    const tracks = new Tracks(MAP_POINTS);
+    for (let i = 0; i < 4_000; i++) for (const d of ['x', 'y']) tracks.add(fixAt(d, i, 22, 114 + i * 1e-5));
+    tracks.fitAll();
+    for (const t of tracks.byDevice.values()) expect([t.kept, t.thinned]).toEqual([4_000, false]);
+  });
+});
 
 describe('stats', () => {
   it('haversine: one degree of latitude is 111.19 km; Paris to London about 343.5 km', () => {
