@@ -1,6 +1,7 @@
 // The replay engine: the script's conversations times the devices (and loops) as sessions, started on
 // one shared clock with bounded concurrency and a bounded duration; live counters for the TUI and a
 // summary at the end.
+import { setMaxListeners } from 'node:events';
 import { ReplayClock } from './clock.js';
 import type { ReplayEvent, SessionInfo } from './events.js';
 import { derivedId, deviceIdOf, IdentityError, rewriteIdentity } from './identity.js';
@@ -119,6 +120,8 @@ export class ReplayEngine {
     private readonly opts: EngineOptions,
   ) {
     this.clock = new ReplayClock(opts.speed, opts.step);
+    // Every open session listens for the stop while it waits; Node warns of a leak past 10.
+    setMaxListeners(opts.concurrency + 10, this.abort.signal);
   }
 
   on(listener: (e: ReplayEvent) => void): () => void {

@@ -32,6 +32,9 @@ export interface LinkEvents {
   onClose(error?: Error): void;
 }
 
+/** How long a closed TCP link waits for the server's FIN before it is dropped. */
+const CLOSE_GRACE_MS = 2000;
+
 function tcpLink(socket: Socket, events: LinkEvents): Link {
   socket.setNoDelay(true);
   socket.on('data', (b: Buffer) => events.onData(new Uint8Array(b), false));
@@ -41,7 +44,11 @@ function tcpLink(socket: Socket, events: LinkEvents): Link {
     local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
     remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
     send: (bytes) => void socket.write(bytes),
-    close: () => socket.end(),
+    close: () => {
+      socket.end();
+      // A server that never answers the FIN would hold the socket, and the process, open for good.
+      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+    },
   };
 }
 
@@ -71,27 +78,44 @@ function tlsError(e: NodeJS.ErrnoException): Error {
   );
 }
 
-/** Open a link to the target; rejects with the socket error (ECONNREFUSED, …) within `timeoutMs`. */
+/** Thrown when the replay stopped while the link was being opened. */
+export class LinkAborted extends Error {}
+
+/**
+ * Open a link to the target; rejects with the socket error (ECONNREFUSED, …), after `timeoutMs`, or
+ * when `signal` aborts. A socket that did not open is destroyed: left alone, the kernel would go on
+ * retrying its SYN and connect it later, an orphan that keeps the process alive.
+ */
 export function openLink(
   target: Target,
   transport: Transport,
   events: LinkEvents,
-  opts: { tls?: TlsOptions; timeoutMs: number },
+  opts: { tls?: TlsOptions; timeoutMs: number; signal?: AbortSignal },
 ): Promise<Link> {
   return new Promise((resolve, reject) => {
-    const fail = (e: Error) => {
+    let discard = () => {};
+    const settle = () => {
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', aborted);
+    };
+    const fail = (e: Error) => {
+      settle();
+      discard();
       reject(e);
     };
+    const aborted = () => fail(new LinkAborted('stopped'));
     const timer = setTimeout(
       () => fail(new Error(`no connection within ${opts.timeoutMs} ms`)),
       opts.timeoutMs,
     );
+    if (opts.signal?.aborted) return aborted();
+    opts.signal?.addEventListener('abort', aborted, { once: true });
     if (transport === 'udp') {
       const socket = createSocket(isIPv6(target.host) ? 'udp6' : 'udp4');
+      discard = () => socket.close();
       socket.once('error', fail);
       socket.connect(target.port, target.host, () => {
-        clearTimeout(timer);
+        settle();
         socket.off('error', fail);
         resolve(udpLink(socket, events));
       });
@@ -106,10 +130,11 @@ export function openLink(
           ...(opts.tls.servername ? { servername: opts.tls.servername } : {}),
         })
       : tcpConnect({ host: target.host, port: target.port });
+    discard = () => socket.destroy();
     const refused = (e: NodeJS.ErrnoException) => fail(opts.tls ? tlsError(e) : e);
     socket.once('error', refused);
     socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
-      clearTimeout(timer);
+      settle();
       socket.off('error', refused);
       resolve(tcpLink(socket, events));
     });

@@ -33,6 +33,7 @@ export interface ReplayRunOptions {
   readonly concurrency: number;
   readonly duration: number;
   readonly replyTimeout: number;
+  readonly connectTimeout: number;
   readonly tls: boolean;
   readonly insecure: boolean;
   /** PEM file of certificates to trust (--ca). */
@@ -78,7 +79,7 @@ function engineOptions(o: ReplayRunOptions): EngineOptions {
     concurrency: Math.floor(positive('concurrency', o.concurrency, LIMITS.concurrency)),
     durationMs: positive('duration', o.duration) * 1000,
     replyTimeoutMs: positive('reply-timeout', o.replyTimeout) * 1000,
-    connectTimeoutMs: 5000,
+    connectTimeoutMs: positive('connect-timeout', o.connectTimeout) * 1000,
     ...(o.record ? { record: o.record } : {}),
   };
 }

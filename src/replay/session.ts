@@ -8,7 +8,7 @@ import { PAYLOAD_PROTOCOLS } from '../protocols/index.js';
 import type { ReplayClock } from './clock.js';
 import { compareReply, sameKind, type Comparable, type FieldDiff, type ReplyStatus } from './compare.js';
 import type { ReplayEvent, SessionInfo } from './events.js';
-import { openLink, type Link, type Target, type TlsOptions } from './link.js';
+import { LinkAborted, openLink, type Link, type Target, type TlsOptions } from './link.js';
 import type { SessionRecording, RecordingFile } from './recorder.js';
 import { withLineEnd, type ScriptConversation, type ScriptStep } from './script.js';
 
@@ -88,9 +88,12 @@ export class ReplaySession {
     try {
       this.link = await openLink(ctx.target, this.conversation.transport, this.linkEvents(), {
         timeoutMs: ctx.connectTimeoutMs,
+        signal: ctx.signal,
         ...(ctx.tls ? { tls: ctx.tls } : {}),
       });
     } catch (e) {
+      // Stopped while connecting: like the sessions not yet started, nothing was tried.
+      if (e instanceof LinkAborted) return this.result;
       this.fail(`connect ${ctx.target.host}:${ctx.target.port}: ${(e as Error).message}`);
       this.steps.forEach((s, i) => {
         if (s.direction === 'downlink') this.missing({ step: i, expected: s, settled: false });

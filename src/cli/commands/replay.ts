@@ -21,6 +21,7 @@ type ReplayArgs = {
   concurrency: number;
   duration: number;
   replyTimeout: number;
+  connectTimeout: number;
   tls: boolean;
   insecure: boolean;
   ca?: string;
@@ -90,6 +91,11 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         concurrency: { type: 'number', default: 2000, describe: 'Sessions open at once' },
         duration: { type: 'number', default: 600, describe: 'Stop after this many seconds' },
         'reply-timeout': { type: 'number', default: 2, describe: 'Seconds to wait for each recorded reply' },
+        'connect-timeout': {
+          type: 'number',
+          default: 5,
+          describe: 'Seconds a session waits for its connection (TLS handshake included)',
+        },
         tls: { type: 'boolean', default: false, describe: 'TCP sessions over TLS' },
         insecure: { type: 'boolean', default: false, describe: 'TLS: accept any server certificate' },
         ca: {
@@ -138,6 +144,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         concurrency: argv.concurrency,
         duration: argv.duration,
         replyTimeout: argv.replyTimeout,
+        connectTimeout: argv.connectTimeout,
         tls: argv.tls,
         insecure: argv.insecure,
         allowRemote: argv.allowRemote ?? [],

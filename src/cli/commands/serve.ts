@@ -11,6 +11,7 @@ type ServeArgs = {
   otaDevice?: string;
   json: boolean;
   maxConnections: number;
+  udpIdle: number;
   tlsCert?: string;
   tlsKey?: string;
   duration?: number;
@@ -52,6 +53,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           default: 10_000,
           describe: 'Connections at once (TCP sockets plus UDP peers)',
         },
+        'udp-idle': {
+          type: 'number',
+          default: 120,
+          describe: 'Seconds of silence after which a UDP peer is forgotten (its close logged)',
+        },
         'tls-cert': {
           type: 'string',
           describe: 'PEM certificate: TCP over TLS (with --tls-key; UDP stays plain)',
@@ -78,6 +84,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         push: argv.push ?? [],
         json: argv.json,
         maxConnections: argv.maxConnections,
+        udpIdle: argv.udpIdle,
         ...(argv.protocol ? { protocol: argv.protocol } : {}),
         ...(argv.ota ? { ota: argv.ota } : {}),
         ...(argv.otaDevice ? { otaDevice: argv.otaDevice } : {}),

@@ -30,6 +30,8 @@ export interface PlatformOptions {
   readonly ota?: { readonly firmware: Uint8Array; readonly device?: string };
   /** Connections kept at once (TCP sockets plus UDP peers); more are refused. */
   readonly maxConnections: number;
+  /** A UDP peer silent this long is forgotten (its close logged), so it stops counting as a connection. */
+  readonly udpIdleMs?: number;
   /** TCP over TLS with this PEM key and certificate; UDP stays plain (devices have no DTLS). */
   readonly tls?: { readonly cert: Uint8Array; readonly key: Uint8Array };
   readonly onEvent: (e: PlatformEvent) => void;
@@ -98,9 +100,9 @@ class DeviceLink {
     for (const r of records) this.handle(r);
   }
 
-  end(): void {
+  end(text?: string): void {
     for (const r of this.decoder.end()) this.handle(r);
-    this.emit('close');
+    this.emit('close', text ? { text } : {});
   }
 
   private handle(r: StreamRecord): void {
@@ -155,7 +157,8 @@ export interface Platform {
 function listenTcp(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host, port }, () => {
+    // A fleet connecting at once overflows Node's default queue of 511: SYNs dropped, connects late.
+    server.listen({ host, port, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve((server.address() as { port: number }).port);
     });
@@ -177,7 +180,7 @@ const peerOf = (address: string | undefined, port: number | undefined) =>
 
 export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const sockets = new Set<Socket>();
-  const udpPeers = new Map<string, DeviceLink>();
+  const udpPeers = new Map<string, { link: DeviceLink; last: number }>();
   const count = () => sockets.size + udpPeers.size;
   const accept = (socket: Socket) => {
     if (count() >= opts.maxConnections) {
@@ -227,15 +230,28 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const socket = udp;
     socket.on('message', (b: Buffer, rinfo: RemoteInfo) => {
       const peer = peerOf(rinfo.address, rinfo.port);
-      let link = udpPeers.get(peer);
-      if (!link) {
+      let known = udpPeers.get(peer);
+      if (!known) {
         if (count() >= opts.maxConnections) return;
-        link = new DeviceLink('udp', peer, (out) => socket.send(out, rinfo.port, rinfo.address), opts);
-        udpPeers.set(peer, link);
+        const link = new DeviceLink('udp', peer, (out) => socket.send(out, rinfo.port, rinfo.address), opts);
+        udpPeers.set(peer, (known = { link, last: 0 }));
       }
-      link.receive(new Uint8Array(b), true);
+      known.last = performance.now();
+      known.link.receive(new Uint8Array(b), true);
     });
   }
+  const idleMs = opts.udpIdleMs ?? 120_000;
+  const sweep = setInterval(
+    () => {
+      const now = performance.now();
+      for (const [peer, { link, last }] of udpPeers)
+        if (now - last >= idleMs) {
+          udpPeers.delete(peer);
+          link.end(`idle for ${idleMs / 1000} s`);
+        }
+    },
+    Math.min(Math.max(idleMs / 4, 10), 10_000),
+  ).unref();
   return {
     host: opts.host,
     tcpPort,
@@ -243,6 +259,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     connections: count,
     tls: opts.tls !== undefined,
     close: async () => {
+      clearInterval(sweep);
       for (const s of sockets) s.destroy();
       udp?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

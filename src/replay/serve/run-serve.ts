@@ -19,6 +19,8 @@ export interface ServeRunOptions {
   readonly otaDevice?: string;
   readonly json: boolean;
   readonly maxConnections: number;
+  /** Seconds of silence after which a UDP peer is forgotten. */
+  readonly udpIdle: number;
   /** PEM files: TCP over TLS when both are given. */
   readonly tlsCert?: string;
   readonly tlsKey?: string;
@@ -90,6 +92,7 @@ export async function runServe(
   try {
     if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
       throw new ServeError(`--port ${opts.port}: a port is a whole number from 0 (any free port) to 65535`);
+    if (!(opts.udpIdle > 0)) throw new ServeError(`--udp-idle ${opts.udpIdle}: seconds above 0`);
     const push = opts.push.map(parsePush);
     const ota = opts.ota
       ? { firmware: await firmware(opts.ota), ...(opts.otaDevice ? { device: opts.otaDevice } : {}) }
@@ -104,6 +107,7 @@ export async function runServe(
       push,
       ...(ota ? { ota } : {}),
       maxConnections: opts.maxConnections,
+      udpIdleMs: opts.udpIdle * 1000,
       ...(tls ? { tls } : {}),
       onEvent: (e) => io.stdout.write(`${opts.json ? platformEventJson(e) : platformEventLine(e)}\n`),
     });
