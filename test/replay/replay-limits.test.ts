@@ -35,50 +35,31 @@ afterEach(async () => {
 
 const MT700 = 'captures/pcap/mt700-ipv4-ns-be.pcap';
 
-const started = () => {
-  const t = performance.now();
-  return () => performance.now() - t;
-};
-
-test('a server that never answers the FIN does not hold the replay open', async () => {
+/**
+ * The real replay of the MT700 capture against a deaf listener, with its wall time. The child is
+ * killed at 15 s (status null): what happens when a socket left open keeps it alive.
+ */
+async function replayDeaf(...more: string[]) {
   const listener = await deafListener();
   deaf = listener.child;
-  const elapsed = started();
-  // The kernel completes the handshakes on the process's behalf; the frames go into its buffers.
-  const r = await run(
-    ['replay', MT700, '--target', listener.target, '--top', '--headless', '--devices', '2'],
-    15_000,
-  );
-  // Killed at 15 s (status null) when a closed link waited for the server's FIN for good.
+  const t = performance.now();
+  const args = ['replay', MT700, '--target', listener.target, '--top', '--headless', ...more];
+  const r = await run(args, 15_000);
+  return { ...r, ms: performance.now() - t };
+}
+
+test('a server that never answers the FIN does not hold the replay open', async () => {
+  // The kernel completes the handshakes on the listener's behalf; the frames go into its buffers.
+  const r = await replayDeaf('--devices', '2');
   expect(r.status).toBe(0);
-  expect(elapsed()).toBeLessThan(10_000);
+  expect(r.ms).toBeLessThan(10_000);
   expect(r.stderr).toContain('2 sessions, 8 frames sent, 0 received');
 });
 
 test('sessions whose TLS handshake times out leave no socket behind: the replay ends when they do', async () => {
-  const listener = await deafListener();
-  deaf = listener.child;
-  const elapsed = started();
-  const r = await run(
-    [
-      'replay',
-      MT700,
-      '--target',
-      listener.target,
-      '--top',
-      '--headless',
-      '--devices',
-      '4',
-      '--tls',
-      '--insecure',
-      '--connect-timeout',
-      '0.5',
-    ],
-    15_000,
-  );
-  // Killed at 15 s (status null) when a timed-out socket, never closed, kept it alive.
+  const r = await replayDeaf('--devices', '4', '--tls', '--insecure', '--connect-timeout', '0.5');
   expect(r.status).toBe(1);
-  expect(elapsed()).toBeLessThan(10_000);
+  expect(r.ms).toBeLessThan(10_000);
   const timeouts = r.stdout.split('\n').filter((l) => l.includes(' error connect '));
   expect(timeouts).toHaveLength(4);
   for (const line of timeouts)
@@ -88,30 +69,18 @@ test('sessions whose TLS handshake times out leave no socket behind: the replay 
 });
 
 test('a stop while sessions connect ends them at once, not after the connect timeout', async () => {
-  const listener = await deafListener();
-  deaf = listener.child;
-  const elapsed = started();
-  const r = await run(
-    [
-      'replay',
-      MT700,
-      '--target',
-      listener.target,
-      '--top',
-      '--headless',
-      '--devices',
-      '4',
-      '--tls',
-      '--insecure',
-      '--connect-timeout',
-      '30',
-      '--duration',
-      '1',
-    ],
-    15_000,
+  const r = await replayDeaf(
+    '--devices',
+    '4',
+    '--tls',
+    '--insecure',
+    '--connect-timeout',
+    '30',
+    '--duration',
+    '1',
   );
   expect(r.status).toBe(1);
-  expect(elapsed()).toBeLessThan(8_000);
+  expect(r.ms).toBeLessThan(8_000);
   expect(r.stderr).toContain('stopped early: duration limit 1000 ms');
   // Connects cut short by the stop are not failures of the server.
   expect(r.stdout).not.toContain(' error ');
