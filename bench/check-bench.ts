@@ -1,11 +1,14 @@
 // The `trackshark check` row of `npm run bench`: the same capture as decode, validated with the JSON
 // report (one object at the end) so that the frames it counted can be compared with the capture's.
+// The row format here is shared with the `trackshark decode` row.
 import type { MixedCaptureStats } from './mixed-capture.js';
 
+/** A finished command of the bench: wall time, peak RSS (node commands) and its output. */
 export interface CheckRun {
   readonly seconds: number;
   readonly peakRssKiB: number | undefined;
   readonly stderr: string;
+  /** Collected only when asked for; otherwise it goes to /dev/null. */
   readonly stdout: string;
   readonly status: number | null;
 }
@@ -37,11 +40,15 @@ export async function benchCheck(
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
-/** The table row: tool, seconds, packets/s, frames/s, MB/s, peak RSS. */
-export function checkRow(c: CheckBench, stats: MixedCaptureStats): string[] {
+/** A trackshark row of the table: tool, seconds, packets/s, frames/s, MB/s, peak RSS. */
+export function toolRow(
+  tool: string,
+  c: Pick<CheckBench, 'seconds' | 'frames' | 'peakRssKiB'>,
+  stats: MixedCaptureStats,
+): string[] {
   const mb = stats.bytes / 1e6;
   return [
-    'trackshark check --json',
+    tool,
     c.seconds.toFixed(1),
     fmt(stats.packets / c.seconds),
     fmt(c.frames / c.seconds),

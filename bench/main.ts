@@ -3,12 +3,13 @@
 //
 //   npm run bench                       (1 GiB capture; kept in $TMPDIR/trackshark-bench between runs)
 //   npm run bench -- --size 256         (MiB, for a quicker look)
+//   npm run bench -- --devices 500      (replay devices; 2000 by default)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchCheck, checkRow, fmt } from './check-bench.js';
+import { benchCheck, fmt, toolRow, type CheckRun as Run } from './check-bench.js';
 import { writeMixedCapture, type MixedCaptureStats } from './mixed-capture.js';
 import { benchReplay } from './replay-bench.js';
 
@@ -16,16 +17,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Bump when the generator changes, so a kept capture is rewritten. */
 const GENERATOR_VERSION = 1;
 
-interface Run {
-  readonly seconds: number;
-  readonly peakRssKiB: number | undefined;
-  readonly stderr: string;
-  /** Collected only when asked for (`stdout: true`); otherwise it goes to /dev/null. */
-  readonly stdout: string;
-  readonly status: number | null;
-}
-
-function args(): { sizeMiB: number; dir: string } {
+function args(): { sizeMiB: number; dir: string; devices: number } {
   const argv = process.argv.slice(2);
   const get = (name: string) => {
     const i = argv.indexOf(name);
@@ -34,6 +26,7 @@ function args(): { sizeMiB: number; dir: string } {
   return {
     sizeMiB: Number(get('--size') ?? 1024),
     dir: get('--dir') ?? join(tmpdir(), 'trackshark-bench'),
+    devices: Number(get('--devices') ?? 2000) || 2000,
   };
 }
 
@@ -112,20 +105,13 @@ async function main(): Promise<void> {
   if (ts.status !== 0) throw new Error(`trackshark decode failed (${ts.status}):\n${ts.stderr.slice(-2000)}`);
   const decoded = /: (\d+) frames?/.exec(ts.stderr.split('\n').filter(Boolean).at(-1) ?? '');
   const tsFrames = decoded ? Number(decoded[1]) : NaN;
-  rows.push([
-    'trackshark decode --json',
-    ts.seconds.toFixed(1),
-    fmt(stats.packets / ts.seconds),
-    fmt(tsFrames / ts.seconds),
-    fmt(mb / ts.seconds, 1),
-    ts.peakRssKiB ? `${fmt(ts.peakRssKiB / 1024)} MB` : '?',
-  ]);
+  rows.push(toolRow('trackshark decode --json', { ...ts, frames: tsFrames }, stats));
 
   const checked = await benchCheck(
     (argv) => run(process.execPath, [join(ROOT, 'bin/trackshark.js'), ...argv], { node: true, stdout: true }),
     path,
   );
-  rows.push(checkRow(checked, stats));
+  rows.push(toolRow('trackshark check --json', checked, stats));
 
   // In-process fuzzing: schema-aware cases through every decoder (seeded, so the same cases each run).
   const fuzzed = await run(
@@ -189,4 +175,4 @@ async function main(): Promise<void> {
 }
 
 await main();
-await benchReplay(ROOT, Number(process.argv[process.argv.indexOf('--devices') + 1] ?? 2000) || 2000);
+await benchReplay(ROOT, args().devices);

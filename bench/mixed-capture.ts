@@ -213,6 +213,10 @@ export function writeMixedCapture(path: string, targetBytes: number, devices = 3
   let micros = start * 1e6;
   let frames = 0;
   let connections = 0;
+  /** Packets go out 7 µs apart. */
+  const emit = (ps: SyntheticPacket[]) => {
+    for (const p of ps) out.packet(p, (micros += 7));
+  };
   const connect = (n: number, generation: number) => {
     const s = scripts[n]!;
     connections++;
@@ -231,9 +235,6 @@ export function writeMixedCapture(path: string, targetBytes: number, devices = 3
         server: (n * 40503 + generation * 2654435761) >>> 0,
       },
     );
-    const emit = (ps: SyntheticPacket[]) => {
-      for (const p of ps) out.packet(p, (micros += 7));
-    };
     emit(w.open());
     for (const g of s.greeting()) {
       emit(w.send(g.from, g.bytes));
@@ -246,15 +247,14 @@ export function writeMixedCapture(path: string, targetBytes: number, devices = 3
     for (let n = 0; n < devices && out.bytes < targetBytes; n++) {
       const s = scripts[n]!;
       const w = conns[n]!;
-      for (const p of w.send('client', slots[n]![round % 16]!)) out.packet(p, (micros += 7));
+      emit(w.send('client', slots[n]![round % 16]!));
       frames++;
       if (s.protocol === 'h02' && round % 20 === 10) {
-        for (const p of w.send('server', enc(`*HQ,${pad(4209000000 + n, 10)},S20,130305,1,1#`)))
-          out.packet(p, (micros += 7));
+        emit(w.send('server', enc(`*HQ,${pad(4209000000 + n, 10)},S20,130305,1,1#`)));
         frames++;
       }
       if (round % 200 === 199) {
-        for (const p of w.close('client')) out.packet(p, (micros += 7));
+        emit(w.close('client'));
         conns[n] = connect(n, round + 1);
       }
     }

@@ -497,7 +497,7 @@ local function carry(st, n, sc, text)
   local bytes = raw and text or text:gsub('%x%x', function(h) return string.char(tonumber(h, 16)) end)
   if #bytes > 0 then
     st.nc = st.nc + 1
-    st.carried[st.nc] = { path = n.path, stream = table.concat(keys, ','), bytes = bytes, raw = raw }
+    st.carried[st.nc] = { stream = table.concat(keys, ','), bytes = bytes }
   end
 end
 local PARSE = {}
@@ -1408,7 +1408,7 @@ local function length_end(r, buf, p, eof)
   local function at_length_end()
     local e = len_at
     len_at = nil
-    local m = e >= n and (final and 'yes' or 'partial') or match_any(buf, e, r.magics, final)
+    local m = e >= n and (final and 'yes' or 'partial') or match_any(buf, e, r.starts, final)
     if m == 'yes' then return e end
     if m == 'partial' then return 'more' end
     return nil
@@ -1424,7 +1424,7 @@ local function length_end(r, buf, p, eof)
       if e == n then return e end
       local q = e
       while q < n and buf:byte(q + 1) == 0 and q - e < 2 do q = q + 1 end
-      local m = q >= n and (final and 'yes' or 'partial') or match_any(buf, q, r.magics, final)
+      local m = q >= n and (final and 'yes' or 'partial') or match_any(buf, q, r.starts, final)
       if m == 'partial' then return 'more' end
       if m == 'yes' then return e end
     end

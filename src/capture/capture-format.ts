@@ -90,6 +90,12 @@ export const Option = Object.freeze({
 /** `if_tsresol` when the option is absent. */
 export const DEFAULT_TSRESOL = 6;
 
+/** Timestamp ticks per second of an `if_tsresol` byte: 10^n, or 2^n when the top bit is set. */
+export function ticksPerSecond(tsresol: number): bigint {
+  const exponent = BigInt(tsresol & 0x7f);
+  return (tsresol & 0x80) !== 0 ? 1n << exponent : 10n ** exponent;
+}
+
 /** Rounds a length up to the 32-bit boundary that pcapng pads fields and options to. */
 export function pad4(length: number): number {
   const rest = length % 4;

@@ -32,6 +32,7 @@ import {
   PCAPNG_VERSION_MAJOR,
   PCAPNG_VERSION_MINORS,
   pad4,
+  ticksPerSecond,
 } from './capture-format.js';
 
 export type CaptureItem =
@@ -602,7 +603,7 @@ export class CaptureParser {
       divisor,
       nanosPerTick: divisor === 0 ? 0 : 10 ** (9 - exponent),
       shift: base2 && exponent <= 32 ? exponent : -1,
-      ticksPerSecond: base2 ? 1n << BigInt(exponent) : 10n ** BigInt(exponent),
+      ticksPerSecond: ticksPerSecond(tsresol),
     });
     if (!ok) this.optionError(`interface description block ${id}`);
     const item: CaptureInterfaceItem = {

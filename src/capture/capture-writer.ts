@@ -19,6 +19,7 @@ import {
   PCAPNG_BYTE_ORDER_MAGIC,
   PCAPNG_VERSION_MAJOR,
   pad4,
+  ticksPerSecond,
 } from './capture-format.js';
 
 export type ByteOrder = 'le' | 'be';
@@ -73,8 +74,7 @@ export class PcapWriter {
     checkUint('seconds', p.seconds, 0xffffffff);
     checkNanos(p.nanos);
     const data = cut(p.data, this.snapLength);
-    const originalLength = originalLengthOf(p, data);
-    checkUint('originalLength', originalLength, 0xffffffff);
+    const originalLength = originalLengthOf(p);
     const out = new Uint8Array(PCAP_RECORD_HEADER_LENGTH + data.length);
     const dv = view(out);
     dv.setUint32(0, p.seconds, this.le);
@@ -169,12 +169,11 @@ export class PcapngWriter {
     const dv = view(body);
     dv.setUint16(0, opts.linkType, this.le);
     dv.setUint32(4, snapLength, this.le);
-    const exponent = BigInt(tsresol & 0x7f);
     this.interfaces.push({
       linkType: opts.linkType,
       snapLength,
       tsoffset,
-      ticksPerSecond: (tsresol & 0x80) !== 0 ? 1n << exponent : 10n ** exponent,
+      ticksPerSecond: ticksPerSecond(tsresol),
     });
     return {
       id: this.interfaces.length - 1,
@@ -185,9 +184,8 @@ export class PcapngWriter {
   /** An Enhanced Packet Block, its timestamp in the interface's resolution (rounded down). */
   packet(p: PcapngPacket): Uint8Array {
     const iface = this.interfaceFor(p.interfaceId);
-    const data = cut(p.data, iface.snapLength || MAX_CAPTURED_LENGTH);
-    const originalLength = originalLengthOf(p, data);
-    checkUint('originalLength', originalLength, 0xffffffff);
+    const data = cut(p.data, iface.snapLength);
+    const originalLength = originalLengthOf(p);
     const options = this.packetOptions(p.comments, p.flags);
     const body = new Uint8Array(20 + pad4(data.length));
     const dv = view(body);
@@ -205,9 +203,8 @@ export class PcapngWriter {
    */
   simplePacket(p: { data: Uint8Array; originalLength?: number }): Uint8Array {
     const iface = this.interfaceFor(0);
-    const data = cut(p.data, iface.snapLength || MAX_CAPTURED_LENGTH);
-    const originalLength = originalLengthOf(p, data);
-    checkUint('originalLength', originalLength, 0xffffffff);
+    const data = cut(p.data, iface.snapLength);
+    const originalLength = originalLengthOf(p);
     const expected = iface.snapLength === 0 ? originalLength : Math.min(originalLength, iface.snapLength);
     if (expected !== data.length) {
       throw new RangeError(
@@ -230,7 +227,7 @@ export class PcapngWriter {
   }): Uint8Array {
     checkUint('interfaceId', p.interfaceId, 0xffff);
     const iface = this.interfaceFor(p.interfaceId);
-    const data = cut(p.data, iface.snapLength || MAX_CAPTURED_LENGTH);
+    const data = cut(p.data, iface.snapLength);
     const options = this.packetOptions(p.comments, undefined);
     const body = new Uint8Array(20 + pad4(data.length));
     const dv = view(body);
@@ -355,12 +352,14 @@ function cut(data: Uint8Array, snapLength: number): Uint8Array {
   return data.length > limit ? data.subarray(0, limit) : data;
 }
 
-function originalLengthOf(p: { data: Uint8Array; originalLength?: number }, data: Uint8Array): number {
+/** The packet's original length (default: all of its data), checked. */
+function originalLengthOf(p: { data: Uint8Array; originalLength?: number }): number {
   const originalLength = p.originalLength ?? p.data.length;
   if (originalLength < p.data.length) {
     throw new RangeError(`originalLength ${originalLength} is less than the ${p.data.length} bytes of data`);
   }
-  return Math.max(originalLength, data.length);
+  checkUint('originalLength', originalLength, 0xffffffff);
+  return originalLength;
 }
 
 function checkUint(name: string, value: number, max: number): void {

@@ -44,9 +44,9 @@ export {
 } from './capture-format.js';
 export { decodePacket, LINKTYPE, ETHERTYPE, linkTypeName, isSupportedLinkType } from './link-layer.js';
 export type { LinkType } from './link-layer.js';
-export { formatIpAddress, parseIpAddress, internetChecksum, onesComplementSum } from './ip.js';
+export { formatIpAddress, parseIpAddress, internetChecksum, onesComplementSum, TCP_FLAGS } from './ip.js';
 export type { PacketDecode, PacketSkip, SkipReason } from './ip.js';
-export { buildPacket, TCP_FLAGS } from './packet-builder.js';
+export { buildPacket } from './packet-builder.js';
 export type { PacketSpec } from './packet-builder.js';
 export { TcpReassembler } from './tcp-reassembly.js';
 export type {

@@ -8,6 +8,9 @@
 export type SkipReason =
   'unknown-link-type' | 'not-ip' | 'truncated' | 'malformed' | 'fragment' | 'other-transport';
 
+/** Bits of the TCP flags field (TcpSegment.flags); NS, the ninth, is 0x100. */
+export const TCP_FLAGS = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32 } as const;
+
 export interface TcpSegment {
   kind: 'tcp';
   src: string;
@@ -217,7 +220,7 @@ const PROTOCOL_NAMES: Readonly<Record<number, string>> = {
   132: 'SCTP',
 };
 
-export function protocolName(protocol: number): string {
+function protocolName(protocol: number): string {
   const name = PROTOCOL_NAMES[protocol];
   return name === undefined ? `IP protocol ${protocol}` : `${name} (IP protocol ${protocol})`;
 }
@@ -232,7 +235,7 @@ const v6Keys = new Int32Array(V6_SLOTS * 4);
 const v6Strings: (string | undefined)[] = new Array<string | undefined>(V6_SLOTS).fill(undefined);
 
 /** Dotted quad of the 4 bytes at `at`. */
-export function ipv4String(d: Uint8Array, at: number): string {
+function ipv4String(d: Uint8Array, at: number): string {
   const key = (d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!;
   const slot = Math.imul(key, 0x9e3779b1) >>> 16;
   const cached = v4Strings[slot];
@@ -244,7 +247,7 @@ export function ipv4String(d: Uint8Array, at: number): string {
 }
 
 /** RFC 5952 text of the 16 bytes at `at`; `::ffff:a.b.c.d` for IPv4-mapped addresses (RFC 5952 §5). */
-export function ipv6String(d: Uint8Array, at: number): string {
+function ipv6String(d: Uint8Array, at: number): string {
   const w0 = (d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!;
   const w1 = (d[at + 4]! << 24) | (d[at + 5]! << 16) | (d[at + 6]! << 8) | d[at + 7]!;
   const w2 = (d[at + 8]! << 24) | (d[at + 9]! << 16) | (d[at + 10]! << 8) | d[at + 11]!;

@@ -3,9 +3,7 @@
 // write those link types put there. The builder throws on a spec it cannot honour (a bad address, an
 // IPv6 address on an IPv4-only link type): specs come from our own code, not from captures.
 import { ETHERTYPE, LINKTYPE, linkTypeName } from './link-layer.js';
-import { onesComplementSum, parseIpAddress } from './ip.js';
-
-export const TCP_FLAGS = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32 } as const;
+import { onesComplementSum, parseIpAddress, TCP_FLAGS } from './ip.js';
 
 export interface PacketSpec {
   linkType: number;

@@ -3,7 +3,8 @@
 // capture, fuzz findings and replay recordings. Raw segments with any sequence number are possible
 // too, so reassembly edge cases can be written on purpose.
 import type { Endpoint, Side } from './conversations.js';
-import { buildPacket, TCP_FLAGS, type PacketSpec } from './packet-builder.js';
+import { TCP_FLAGS } from './ip.js';
+import { buildPacket, type PacketSpec } from './packet-builder.js';
 
 export interface SyntheticPacket {
   readonly seconds: number;
@@ -26,17 +27,22 @@ export interface ConversationOptions {
 /** A clock in whole microseconds since the Unix epoch: exact, and fine for any capture resolution. */
 class Clock {
   private micros: number;
+  private readonly step: number;
 
-  constructor(
-    startSeconds: number,
-    private readonly step: number,
-  ) {
-    this.micros = Math.round(startSeconds * 1e6);
+  constructor(opts: ConversationOptions) {
+    this.micros = Math.round(opts.startSeconds * 1e6);
+    this.step = opts.stepMicros ?? 1000;
   }
 
-  tick(extraMicros = 0): { seconds: number; nanos: number } {
-    this.micros += this.step + extraMicros;
+  /** The time of the next packet. */
+  tick(): { seconds: number; nanos: number } {
+    this.micros += this.step;
     return { seconds: Math.floor(this.micros / 1e6), nanos: (this.micros % 1e6) * 1000 };
+  }
+
+  /** Moves the clock on without a packet. */
+  wait(micros: number): void {
+    this.micros += micros;
   }
 }
 
@@ -69,12 +75,12 @@ export class TcpConversationWriter {
     isn: { client: number; server: number } = { client: 0x1000, server: 0x8000 },
   ) {
     this.seq = { client: isn.client >>> 0, server: isn.server >>> 0 };
-    this.clock = new Clock(opts.startSeconds, opts.stepMicros ?? 1000);
+    this.clock = new Clock(opts);
   }
 
   /** Pause the conversation (the next packet comes `micros` later than usual). */
   wait(micros: number): void {
-    this.clock.tick(micros - (this.opts.stepMicros ?? 1000));
+    this.clock.wait(micros);
   }
 
   /** A segment exactly as given: nothing about the conversation's state changes. */
@@ -138,7 +144,7 @@ export class UdpConversationWriter {
   private readonly clock: Clock;
 
   constructor(private readonly opts: ConversationOptions) {
-    this.clock = new Clock(opts.startSeconds, opts.stepMicros ?? 1000);
+    this.clock = new Clock(opts);
   }
 
   send(from: Side, payload: Uint8Array): SyntheticPacket {

@@ -8,12 +8,9 @@
 // working; a sequence number is placed relative to the next expected one with a signed 32-bit
 // difference, which is what makes the arithmetic modulo 2^32.
 import { FlowTable, type Endpoint, type Side } from './conversations.js';
-import type { TcpSegment } from './ip.js';
+import { TCP_FLAGS, type TcpSegment } from './ip.js';
 
-const FIN = 1;
-const SYN = 2;
-const RST = 4;
-const ACK = 16;
+const { FIN, SYN, RST, ACK } = TCP_FLAGS;
 
 /** The largest window TCP can advertise (65535 << 14); an ACK further ahead than that is garbage. */
 const MAX_WINDOW = 1 << 30;

@@ -1,5 +1,6 @@
 // The TypeScript implementation of every function a `computed` node may name.
 import type { ComputeFn } from '../schema/index.js';
+import { isDigit } from './scope.js';
 
 type Arg = unknown;
 type Options = Readonly<Record<string, number | string>> | undefined;
@@ -57,8 +58,6 @@ function nmeaCoordinate(
   if (hemi !== '') sign = hemi === negative ? -1 : 1;
   return round(sign * (degrees + minutes / 60), 7);
 }
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
 
 function digitsAt(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (!isDigit(s.charCodeAt(i))) return false;

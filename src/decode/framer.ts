@@ -118,7 +118,7 @@ class StartSet {
   }
 }
 
-/** Literal texts a length-framed frame can start with (its first field). */
+/** The schema's length layout, with the literal texts a frame can start with as a start set. */
 interface LengthLayout {
   readonly magics: StartSet;
   readonly offset: number;
@@ -137,7 +137,6 @@ type Delimited = Extract<FrameType['framing'], { kind: 'delimited' }>;
 /** A delimited framing with its end markers indexed by first byte: most bytes end no frame. */
 interface DelimitedLayout {
   readonly framing: Delimited;
-  readonly markers: readonly string[];
   /** 1 for each byte an end marker starts with (every byte, if a marker is empty). */
   readonly markerStart: Uint8Array;
 }
@@ -148,7 +147,7 @@ function delimitedLayout(framing: Delimited): DelimitedLayout {
     if (m === '') markerStart.fill(1);
     else markerStart[m.charCodeAt(0) & 0xff] = 1;
   }
-  return { framing, markers: framing.end, markerStart };
+  return { framing, markerStart };
 }
 
 interface TypeRule {
@@ -437,7 +436,7 @@ export class Framer {
       }
       if (!hasTrailer(t)) continue;
       const e = t + trailer.length;
-      if (e === buf.length) return eof || this.boundary ? e : 'more';
+      if (e === buf.length) return final ? e : 'more';
       let q = e;
       while (q < buf.length && buf[q] === 0 && q - e < 2) q++; // stray 00 bytes seen after frames
       const m = q >= buf.length ? (final ? 'yes' : 'partial') : layout.magics.match(buf, q, final);
@@ -453,7 +452,8 @@ export class Framer {
   }
 
   private delimitedEnd(layout: DelimitedLayout, buf: Uint8Array, p: number, eof: boolean): EndResult {
-    const { framing: f, markers, markerStart } = layout;
+    const { framing: f, markerStart } = layout;
+    const markers = f.end;
     const endsBeforeNextStart = f.endsBeforeNextStart === true;
     const limit = Math.min(buf.length, p + f.max);
     for (let i = p + 1; i < limit; i++) {

@@ -29,7 +29,8 @@ export const TOKEN_SYNTAX: Readonly<Record<TokenNode['syntax'], RegExp>> = {
   text: /^/,
 };
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
+/** Whether a character code is an ASCII digit. */
+export const isDigit = (c: number) => c >= 48 && c <= 57;
 const isHexDigit = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 const isAlnum = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 

@@ -9,7 +9,7 @@ import { luaValue, type LuaRecord } from './lua-text.js';
 import { framingRule } from './transport.js';
 
 /** Whether a protocol's frames carry bytes of another stream. */
-export function carriesStreams(protocol: Protocol): boolean {
+function carriesStreams(protocol: Protocol): boolean {
   return listFields(protocol).some((f) => f.node.kind === 'token' && f.node.carries !== undefined);
 }
 

@@ -2,7 +2,7 @@
 // node, plus the checksum companions Wireshark users expect (`.calculated`, `.status`) and one field
 // for bytes outside any frame. Nodes that meet at one path must agree on a type; when they cannot,
 // generation stops and says which path.
-import { listFields, type Kind, type Node, type Protocol } from '../schema/index.js';
+import { CHECKSUMS, listFields, type Kind, type Node, type Protocol } from '../schema/index.js';
 import { COMPUTED_FIELD_TYPE } from './lua/compute.js';
 import { luaString, luaValue } from './lua-text.js';
 
@@ -47,12 +47,12 @@ export interface FieldDecl {
 }
 
 /** Field names the dissector adds beside the schema's (not in `decode --json`). */
-export function extraFields(protocol: Protocol): FieldDecl[] {
+function extraFields(protocol: Protocol): FieldDecl[] {
   const out: FieldDecl[] = [];
   for (const f of listFields(protocol)) {
     const d = f.node.kind === 'uint' || f.node.kind === 'token' ? f.node.derive : undefined;
     if (d?.kind !== 'checksum') continue;
-    const size = d.algorithm === 'xor8' ? 1 : 2;
+    const size = CHECKSUMS[d.algorithm].width;
     out.push(
       {
         path: `${f.path}.calculated`,

@@ -13,7 +13,7 @@ import { luaParser } from './lua/parser.js';
 import { LUA_FRAME } from './lua/tree.js';
 import { Planner } from './plan.js';
 import { luaCarried } from './carried.js';
-import { AT_LOG_ENCAP, luaAtLog } from './lua/at-log.js';
+import { luaAtLog } from './lua/at-log.js';
 import { luaDirection, luaPrefs, luaRegistration, luaRules } from './transport.js';
 
 export interface GenerateOptions {
@@ -22,8 +22,7 @@ export interface GenerateOptions {
 }
 
 /** The protocol whose frames are AT lines: its file also opens AT modem logs (`tshark -r modem.log`). */
-export const AT_LOG_PROTOCOL = 'fibocom';
-export { AT_LOG_ENCAP };
+const AT_LOG_PROTOCOL = 'fibocom';
 
 export interface GeneratedDissector {
   readonly protocol: string;

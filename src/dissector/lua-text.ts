@@ -21,7 +21,7 @@ const RESERVED = new Set(
 );
 
 /** A Lua table key: `name` when it is an identifier, else `["text"]`. */
-export function luaKey(k: string): string {
+function luaKey(k: string): string {
   return IDENT.test(k) && !RESERVED.has(k) ? k : `[${luaString(k)}]`;
 }
 

@@ -11,8 +11,8 @@ const luaPatterns = (pats: readonly Pattern[]): LuaData =>
 
 function lengthRule(ft: FrameType, field: string): LuaRecord {
   const { magics, offset, size, min } = lengthLayout(ft, field);
-  const pats = luaPatterns(magics.map((m) => [{ lit: m }]));
-  return { off: offset, size, min, magics: pats, starts: pats };
+  // The magics are the frame's start patterns; the framer also looks for them after a frame's end.
+  return { off: offset, size, min, starts: luaPatterns(magics.map((m) => [{ lit: m }])) };
 }
 
 export function framingRule(ft: FrameType): LuaRecord {

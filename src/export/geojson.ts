@@ -23,7 +23,8 @@ export class GeoJsonWriter {
 
   /** The message's Point feature, or undefined when it has no position. */
   point(m: ExportMessage): string | undefined {
-    if (!m.fix || !this.tracks.add(m)) return undefined;
+    if (!m.fix) return undefined;
+    this.tracks.add(m);
     const optional = (key: string, value: number | undefined) =>
       value === undefined ? {} : { [key]: value };
     return this.feature({

@@ -4,10 +4,10 @@
 // device's valid fixes, valid fixes as filled dots and invalid ones as hollow crossed circles, and a
 // legend. The HTML variant embeds the same SVG and a script that measures what the browser drew.
 import { isoTime } from './messages.js';
-import { emptyExtent, extend, isEmpty, type Extent, type Track, type Tracks } from './tracks.js';
+import { isEmpty, type Extent, type Track, type Tracks } from './tracks.js';
 
 /** Tableau 10: distinct on screen and in print. */
-export const PALETTE = [
+const PALETTE = [
   '#4e79a7',
   '#f28e2b',
   '#e15759',
@@ -38,7 +38,7 @@ function esc(s: string): string {
 const px = (n: number) => (Math.round(n * 100) / 100).toString();
 
 /** Degrees to plot pixels and back. */
-export interface Projection {
+interface Projection {
   readonly lonCenter: number;
   readonly latCenter: number;
   /** Pixels per degree of longitude and of latitude. */
@@ -48,7 +48,7 @@ export interface Projection {
   readonly cy: number;
 }
 
-export function project(p: Projection, lat: number, lon: number): [number, number] {
+function project(p: Projection, lat: number, lon: number): [number, number] {
   return [p.cx + (lon - p.lonCenter) * p.scaleX, p.cy - (lat - p.latCenter) * p.scaleY];
 }
 
@@ -155,19 +155,8 @@ function legend(tracks: readonly Track[]): string {
 }
 
 /** The extent the map is fitted to: the valid fixes, or every fix when none is valid. */
-export function mapExtent(tracks: readonly Track[]): Extent | undefined {
-  const valid = emptyExtent();
-  const any = emptyExtent();
-  for (const t of tracks) {
-    for (const [from, to] of [
-      [t.validExtent, valid],
-      [t.extent, any],
-    ] as const)
-      if (!isEmpty(from)) {
-        extend(to, from.minLat, from.minLon);
-        extend(to, from.maxLat, from.maxLon);
-      }
-  }
+function mapExtent(tracks: Tracks): Extent | undefined {
+  const { validExtent: valid, extent: any } = tracks;
   return !isEmpty(valid) ? valid : !isEmpty(any) ? any : undefined;
 }
 
@@ -176,11 +165,14 @@ const STYLE =
   '.grid line{stroke:#d0d0d0;stroke-width:1}.track{fill:none;stroke-width:2;stroke-linejoin:round}' +
   '.fix.invalid{stroke-width:1.5}.legend .count{font-size:10px;fill:#666}';
 
-/** The map as an SVG element (no XML declaration); undefined when there is no fix to draw. */
+/**
+ * The map as an SVG element (no XML declaration); undefined when there is no fix to draw. Thins every
+ * track to its final share of the point budget first.
+ */
 export function mapSvgElement(tracks: Tracks, title: string): string | undefined {
   tracks.fitAll();
   const list = [...tracks.byDevice.values()];
-  const extent = mapExtent(list);
+  const extent = mapExtent(tracks);
   if (!extent) return undefined;
   const p = projection(extent);
   const data = `data-lon-center="${p.lonCenter}" data-lat-center="${p.latCenter}" data-scale-x="${p.scaleX}" data-scale-y="${p.scaleY}" data-cx="${p.cx}" data-cy="${p.cy}"`;

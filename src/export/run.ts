@@ -18,8 +18,6 @@ import { StatsCollector, statsText } from './stats.js';
 import { Tracks, type PointBudget } from './tracks.js';
 import { toWialonJson, toWln } from './wialon.js';
 
-export { EXPORT_FORMATS, type ExportFormat } from './formats.js';
-
 export interface MessageInputOptions {
   readonly inputs: readonly string[];
   readonly input?: InputKind;
@@ -198,7 +196,7 @@ export async function runMap(opts: MapRunOptions, io: Io): Promise<number> {
   const tracks = new Tracks(MAP_POINTS);
   let status = 0;
   try {
-    status = await eachMessage(opts, io, (m) => void tracks.add(m));
+    status = await eachMessage(opts, io, (m) => tracks.add(m));
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     return fail(io, e.message);

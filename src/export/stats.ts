@@ -9,11 +9,11 @@
 import type { TimelineRecord } from '../pipeline/index.js';
 import { isUplink, isoTime, type ExportMessage } from './messages.js';
 
-export const GAP_FACTOR = 3;
+const GAP_FACTOR = 3;
 const EARTH_RADIUS_KM = 6371.0088;
 
 /** Upper bounds (seconds, inclusive) of the interval buckets after `0s`; the last is open. */
-export const HISTOGRAM: readonly (readonly [string, number])[] = [
+const HISTOGRAM: readonly (readonly [string, number])[] = [
   ['<=10s', 10],
   ['<=30s', 30],
   ['<=1m', 60],

@@ -3,7 +3,7 @@
 // stride doubling — once it holds twice its share, every other point is dropped and only every
 // 2^k-th fix is taken from then on — so what is kept stays bounded whatever the capture's size. The
 // share is the budget's total split over the devices seen so far, so a fleet of thousands draws a
-// map of the same size as a handful of devices. The extent is computed over every fix, thinned or not.
+// map of the same size as a handful of devices. The extents are computed over every fix, thinned or not.
 import type { ExportMessage } from './messages.js';
 
 export interface TrackPoint {
@@ -21,11 +21,11 @@ export interface Extent {
   maxLon: number;
 }
 
-export function emptyExtent(): Extent {
+function emptyExtent(): Extent {
   return { minLat: Infinity, maxLat: -Infinity, minLon: Infinity, maxLon: -Infinity };
 }
 
-export function extend(e: Extent, lat: number, lon: number): void {
+function extend(e: Extent, lat: number, lon: number): void {
   e.minLat = Math.min(e.minLat, lat);
   e.maxLat = Math.max(e.maxLat, lat);
   e.minLon = Math.min(e.minLon, lon);
@@ -73,33 +73,30 @@ export interface PointBudget {
 export class Track {
   private readonly points = new Points();
   private stride = 1;
-  private seen = 0;
   private last: TrackPoint | undefined;
   validFixes = 0;
   invalidFixes = 0;
-  readonly validExtent = emptyExtent();
-  readonly extent = emptyExtent();
 
-  constructor(
-    readonly device: string,
-    private readonly limit: () => number,
-  ) {}
+  constructor(readonly device: string) {}
 
-  add(p: TrackPoint): void {
-    if (p.valid) {
-      this.validFixes++;
-      extend(this.validExtent, p.lat, p.lon);
-    } else this.invalidFixes++;
-    extend(this.extent, p.lat, p.lon);
-    this.last = p;
-    if (this.seen++ % this.stride !== 0) return;
-    this.points.push(p);
-    this.fit();
+  /** Fixes seen, kept or not. */
+  private get fixes(): number {
+    return this.validFixes + this.invalidFixes;
   }
 
-  /** Thins the kept points to under twice the current share (which falls as devices appear). */
-  fit(): void {
-    const limit = this.limit();
+  /** Adds a fix; kept when it falls on the stride, then the kept points are thinned to `limit`. */
+  add(p: TrackPoint, limit: number): void {
+    const index = this.fixes;
+    if (p.valid) this.validFixes++;
+    else this.invalidFixes++;
+    this.last = p;
+    if (index % this.stride !== 0) return;
+    this.points.push(p);
+    this.fit(limit);
+  }
+
+  /** Thins the kept points to under twice `limit`, the device's share (which falls as devices appear). */
+  fit(limit: number): void {
     while (this.points.length >= 2 * limit) {
       this.points.halve();
       this.stride *= 2;
@@ -123,36 +120,40 @@ export class Track {
   list(): TrackPoint[] {
     const out: TrackPoint[] = [];
     for (let i = 0; i < this.points.length; i++) out.push(this.points.get(i));
-    if (this.last && (this.seen - 1) % this.stride !== 0) out.push(this.last);
+    if (this.last && (this.fixes - 1) % this.stride !== 0) out.push(this.last);
     if (out.every((p) => Number.isFinite(p.time))) out.sort((a, b) => a.time - b.time);
     return out;
   }
 }
 
-/** Tracks by device, in the order devices first appear. */
+/** Tracks by device, in the order devices first appear, and the extents of all their fixes. */
 export class Tracks {
   readonly byDevice = new Map<string, Track>();
+  readonly validExtent = emptyExtent();
+  readonly extent = emptyExtent();
 
   constructor(private readonly budget?: PointBudget) {}
 
   /** One device's share of the budget now. */
-  private readonly share = (): number => {
+  private share(): number {
     const b = this.budget;
     if (!b) return Infinity;
     return Math.max(b.floor, Math.min(b.perDevice, Math.floor(b.total / Math.max(1, this.byDevice.size))));
-  };
+  }
 
   /** Thins every track to its final share: devices that stopped reporting kept an earlier, larger one. */
   fitAll(): void {
-    for (const t of this.byDevice.values()) t.fit();
+    const share = this.share();
+    for (const t of this.byDevice.values()) t.fit(share);
   }
 
-  add(m: ExportMessage): TrackPoint | undefined {
-    if (!m.fix) return undefined;
+  add(m: ExportMessage): void {
+    if (!m.fix) return;
+    const { lat, lon, valid } = m.fix;
+    if (valid) extend(this.validExtent, lat, lon);
+    extend(this.extent, lat, lon);
     let t = this.byDevice.get(m.device);
-    if (!t) this.byDevice.set(m.device, (t = new Track(m.device, this.share)));
-    const p = { lat: m.fix.lat, lon: m.fix.lon, valid: m.fix.valid, time: m.time ?? NaN };
-    t.add(p);
-    return p;
+    if (!t) this.byDevice.set(m.device, (t = new Track(m.device)));
+    t.add({ lat, lon, valid, time: m.time ?? NaN }, this.share());
   }
 }

@@ -43,13 +43,13 @@ const POSITIONLESS_NAMES: Readonly<Record<string, string>> = {
   'position.direction': 'course',
 };
 
-export function wialonName(param: string, names = WIALON_NAMES): string {
+function wialonName(param: string, names = WIALON_NAMES): string {
   return names[param] ?? param.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-export type ParamGroup = 'doubles' | 'ints' | 'texts' | 'longs' | 'booleans';
+type ParamGroup = 'doubles' | 'ints' | 'texts' | 'longs' | 'booleans';
 
-export interface WialonParam {
+interface WialonParam {
   readonly name: string;
   readonly group: ParamGroup;
   readonly value: Scalar;
@@ -68,7 +68,7 @@ function groupOf(name: string, v: Scalar): ParamGroup {
  * The message's parameters under Wialon names and typed groups. A list (the cells of an LBS report)
  * becomes one parameter per element, numbered from 1 (`cell_id_1`, `cell_id_2`).
  */
-export function wialonParams(
+function wialonParams(
   m: ExportMessage,
   skip: ReadonlySet<string> = HEAD,
   names = WIALON_NAMES,
@@ -89,7 +89,7 @@ export function wialonParams(
 }
 
 /** A number as WLN and Wialon write it: plain decimal, never an exponent. */
-export function decimalText(n: number, double = false): string {
+function decimalText(n: number, double = false): string {
   let s = String(n);
   if (/e/i.test(s)) s = n.toFixed(12).replace(/\.?0+$/, '');
   return double && !s.includes('.') ? `${s}.0` : s;
@@ -136,8 +136,8 @@ export function toWln(m: ExportMessage): string | undefined {
 }
 
 /** Data message flags (the document's table). */
-export const FLAG_LOCATION = 0x01;
-export const FLAG_ALARM = 0x10;
+const FLAG_LOCATION = 0x01;
+const FLAG_ALARM = 0x10;
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 

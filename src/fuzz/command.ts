@@ -16,9 +16,10 @@ import {
   type Progress,
   type RawFinding,
   type RunResult,
+  type Session,
 } from './run.js';
 import { schemaSeeds, seedFromFrame, type Seed } from './seeds.js';
-import { SESSIONS, sessionBytes } from './sessions.js';
+import { SESSIONS } from './sessions.js';
 import { segmentsOf } from './delivery.js';
 import type { Direction, FrameType, Protocol } from '../schema/index.js';
 
@@ -65,7 +66,7 @@ export interface Io {
 export class FuzzArgumentError extends Error {}
 
 /** trackshark's version, from the package it runs from. */
-export function tracksharkVersion(): string {
+function tracksharkVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
@@ -204,8 +205,8 @@ export async function runFuzz(opts: FuzzOptions, io: Io): Promise<number> {
   const target = live
     ? checkedTarget(opts.target!, opts.udp ? 'udp' : 'tcp', opts.allowHosts, 'to fuzz it')
     : undefined;
-  const sessionSpec = opts.session ? SESSIONS.find((s) => s.name === opts.session) : undefined;
-  if (opts.session && !sessionSpec)
+  const named = opts.session ? SESSIONS.find((s) => s.name === opts.session) : undefined;
+  if (opts.session && !named)
     throw new FuzzArgumentError(
       `unknown session '${opts.session}' (known: ${SESSIONS.map((s) => s.name).join(', ')})`,
     );
@@ -241,7 +242,7 @@ export async function runFuzz(opts: FuzzOptions, io: Io): Promise<number> {
     return result.findings.length > 0 ? 1 : 0;
   }
 
-  const session = sessionSpec ? sessionBytes(sessionSpec) : { prefix: [] as Uint8Array[] };
+  const session: Session = named ?? { prefix: [] };
   const baseline = await measureBaseline(
     target,
     session,

@@ -1,6 +1,7 @@
 // Stream mutations: how a case's frames reach the decoder or the server. One frame split over many
 // segments, several frames merged into one, garbage in front. A delivery is data, so the minimiser
 // can drop its parts and a finding can record exactly which bytes went out in which segment.
+import { fromLatin1 } from '../decode/index.js';
 import type { Rng } from './rng.js';
 
 export interface Delivery {
@@ -23,6 +24,15 @@ export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
     out.set(p, at);
     at += p.length;
   }
+  return out;
+}
+
+/** The bytes with `remove` bytes at `at` replaced by `insert`. */
+export function splice(bytes: Uint8Array, at: number, remove: number, insert: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length - remove + insert.length);
+  out.set(bytes.subarray(0, at));
+  out.set(insert, at);
+  out.set(bytes.subarray(at + remove), at + insert.length);
   return out;
 }
 
@@ -52,9 +62,7 @@ export function planDelivery(frame: Uint8Array, rng: Rng, opts: DeliveryOptions)
   const share = opts.share ?? 0.25;
   let garbage: Uint8Array = new Uint8Array(0);
   if (rng.chance(share))
-    garbage = rng.chance(0.5)
-      ? rng.bytes(rng.range(1, 16))
-      : Uint8Array.from(rng.pick(GARBAGE), (c) => c.charCodeAt(0));
+    garbage = rng.chance(0.5) ? rng.bytes(rng.range(1, 16)) : fromLatin1(rng.pick(GARBAGE));
   const frames: Uint8Array[] = [frame];
   let target = 0;
   if (opts.companions.length > 0 && rng.chance(share)) {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Node, Protocol } from '../schema/index.js';
 import { planDelivery, type Delivery } from './delivery.js';
-import { breakDerived, fixDerived, type DerivedFields, type FrameKind } from './fixup.js';
+import { breakDerived, fixDerived, type DerivedFields } from './fixup.js';
 import { applyMutations, planMutations, type Mutation } from './mutation.js';
 import { Rng } from './rng.js';
 import type { Seed } from './seeds.js';
@@ -41,12 +41,6 @@ export function schemaHash(protocols: readonly Protocol[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
-export const kindOf = (s: Seed): FrameKind => ({
-  protocol: s.protocol,
-  frameType: s.frameType,
-  direction: s.direction,
-});
-
 export class FuzzEngine {
   private readonly derivedFields = new Map<string, Map<string, Node>>();
   private readonly companions = new Map<string, Uint8Array[]>();
@@ -73,7 +67,7 @@ export class FuzzEngine {
 
   /** The frame a seed becomes under these mutations and derived-field treatment. */
   build(s: Seed, mutations: readonly Mutation[], derived: DerivedMode): Uint8Array {
-    const fixed = fixDerived(kindOf(s), applyMutations(s.bytes, mutations), this.derivedOf(s));
+    const fixed = fixDerived(s, applyMutations(s.bytes, mutations), this.derivedOf(s));
     if (derived.mode === 'fixed' || derived.at >= fixed.length) return fixed;
     const out = fixed.slice();
     out[derived.at] = derived.value;
@@ -89,7 +83,7 @@ export class FuzzEngine {
     let frame = this.build(seed, mutations, { mode: 'fixed' });
     let derived: DerivedMode = { mode: 'fixed' };
     if (rng.chance(this.opts.badDerivedShare ?? 0.1)) {
-      const broken = breakDerived(kindOf(seed), frame, rng);
+      const broken = breakDerived(seed, frame, rng);
       if (broken) {
         const at = broken.bytes.findIndex((b, i) => b !== frame[i]);
         derived = { mode: 'broken', field: broken.field, at, value: broken.bytes[at]! };

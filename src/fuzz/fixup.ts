@@ -1,8 +1,9 @@
 // Length and checksum fix-ups after mutation, read from the decoder itself: it reports every derived
 // field that disagrees with the bytes (`<path>.bad`, with where the field is and what it should
 // say), so the fuzzer patches exactly what the schema derives, for every protocol alike.
-import { decodeFrame, type Issue } from '../decode/index.js';
+import { decodeFrame, fromLatin1, type Issue } from '../decode/index.js';
 import type { Direction, FrameType, Node, Protocol } from '../schema/index.js';
+import { splice } from './delivery.js';
 import type { Rng } from './rng.js';
 
 export interface FrameKind {
@@ -24,7 +25,13 @@ function runLength(bytes: Uint8Array, at: number, re: RegExp): number {
   return n;
 }
 
-function writeUint(bytes: Uint8Array, at: number, size: number, endian: 'be' | 'le', value: number): void {
+export function writeUint(
+  bytes: Uint8Array,
+  at: number,
+  size: number,
+  endian: 'be' | 'le',
+  value: number,
+): void {
   for (let i = 0; i < size && at + i < bytes.length; i++) {
     const shift = 8 * (endian === 'be' ? size - 1 - i : i);
     bytes[at + i] = Math.floor(value / 2 ** shift) & 0xff;
@@ -41,13 +48,8 @@ function patched(bytes: Uint8Array, node: Node, issue: Issue): Uint8Array {
     writeUint(out, at, node.size, node.endian, value);
     return out;
   }
-  const text = String(issue.expected);
   const old = runLength(bytes, at, checksum ? HEX : DIGIT);
-  const out = new Uint8Array(bytes.length - old + text.length);
-  out.set(bytes.subarray(0, at));
-  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
-  out.set(bytes.subarray(at + old), at + text.length);
-  return out;
+  return splice(bytes, at, old, fromLatin1(String(issue.expected)));
 }
 
 /** Bad derived fields the decoder reports, lengths and counts before checksums (which cover them). */

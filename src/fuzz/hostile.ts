@@ -1,7 +1,10 @@
 // Hostile replacements for one field's bytes, chosen by what the schema says the field is: boundary
 // numbers, coordinates and dates out of range, injected separators, long and empty text, values the
 // enum does not name, and the field deleted or duplicated.
+import { fromLatin1 as text } from '../decode/index.js';
 import type { Node } from '../schema/index.js';
+import { joinBytes, splice } from './delivery.js';
+import { writeUint } from './fixup.js';
 import type { Rng } from './rng.js';
 import type { SeedField } from './seeds.js';
 
@@ -11,8 +14,6 @@ export interface Replacement {
   readonly bytes: Uint8Array;
   readonly how: string;
 }
-
-const text = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 
 const BOUNDARY_NUMBERS = [
   '0',
@@ -57,10 +58,7 @@ const isDate = (path: string) => /(date|time)/.test(path);
 
 function uintBytes(value: number, size: number, endian: 'be' | 'le'): Uint8Array {
   const out = new Uint8Array(size);
-  for (let i = 0; i < size; i++) {
-    const shift = 8 * (endian === 'be' ? size - 1 - i : i);
-    out[i] = Math.floor(value / 2 ** shift) & 0xff;
-  }
+  writeUint(out, 0, size, endian, value);
   return out;
 }
 
@@ -135,11 +133,11 @@ function injectSeparator(field: SeedField, bytes: Uint8Array, rng: Rng): Replace
   const sep = field.sep && rng.chance(0.5) ? field.sep : rng.pick(SEPARATORS);
   const own = bytes.subarray(field.start, field.end);
   const at = rng.int(own.length + 1);
-  const out = new Uint8Array(own.length + sep.length);
-  out.set(own.subarray(0, at));
-  out.set(text(sep), at);
-  out.set(own.subarray(at), at + sep.length);
-  return { before: 0, bytes: out, how: `separator ${JSON.stringify(sep)} injected at ${at}` };
+  return {
+    before: 0,
+    bytes: splice(own, at, 0, text(sep)),
+    how: `separator ${JSON.stringify(sep)} injected at ${at}`,
+  };
 }
 
 /** The field removed, with the separator before it so the fields after it move up. */
@@ -151,12 +149,7 @@ function deleteField(field: SeedField, bytes: Uint8Array): Replacement {
 
 function duplicateField(field: SeedField, bytes: Uint8Array): Replacement {
   const own = bytes.subarray(field.start, field.end);
-  const sep = text(field.sep ?? '');
-  const out = new Uint8Array(own.length * 2 + sep.length);
-  out.set(own);
-  out.set(sep, own.length);
-  out.set(own, own.length + sep.length);
-  return { before: 0, bytes: out, how: 'field duplicated' };
+  return { before: 0, bytes: joinBytes([own, text(field.sep ?? ''), own]), how: 'field duplicated' };
 }
 
 function textAt(bytes: Uint8Array, at: number, s: string): boolean {

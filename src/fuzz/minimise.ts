@@ -2,8 +2,8 @@
 // companion frames, segment cuts), then the field mutations one by one, then the frame's bytes
 // (delta debugging, fixing up lengths and checksums after every cut when the case had them right).
 import { fixDerived } from './fixup.js';
-import type { Delivery } from './delivery.js';
-import { kindOf, type DerivedMode, type FuzzEngine } from './engine.js';
+import { splice, type Delivery } from './delivery.js';
+import type { DerivedMode, FuzzEngine } from './engine.js';
 import type { Mutation } from './mutation.js';
 import type { Seed } from './seeds.js';
 
@@ -86,17 +86,14 @@ export async function minimise(
 
   // 3. The bytes of the mutated frame.
   const fix = (b: Uint8Array) =>
-    best.derived.mode === 'fixed' ? fixDerived(kindOf(best.seed), b, engine.derivedOf(best.seed)) : b;
+    best.derived.mode === 'fixed' ? fixDerived(best.seed, b, engine.derivedOf(best.seed)) : b;
   let chunk = Math.max(1, best.delivery.frames[best.delivery.target]!.length >> 1);
   while (chunk >= 1 && tries < maxTries && Date.now() <= deadline) {
     let removed = false;
     for (let at = 0; ; at += chunk) {
       const frame = best.delivery.frames[best.delivery.target]!;
       if (at >= frame.length) break;
-      const cut = new Uint8Array(frame.length - Math.min(chunk, frame.length - at));
-      cut.set(frame.subarray(0, at));
-      cut.set(frame.subarray(at + chunk), at);
-      const next = fix(cut);
+      const next = fix(splice(frame, at, Math.min(chunk, frame.length - at), new Uint8Array(0)));
       if (next.length === 0 || next.length >= frame.length) continue;
       if (
         await attempt(

@@ -1,5 +1,6 @@
 // Mutations as plain data (a splice of the frame's bytes and why), so a case can be rebuilt from its
 // seed with any subset of them: that is how the minimiser takes fields away one at a time.
+import { splice } from './delivery.js';
 import { hostileReplacement } from './hostile.js';
 import type { Rng } from './rng.js';
 import type { Seed } from './seeds.js';
@@ -15,14 +16,6 @@ export interface Mutation {
 }
 
 const INTERESTING_BYTES = [0x00, 0xff, 0x7f, 0x80, 0x24, 0x40, 0x23, 0x2c, 0x2a, 0x7c, 0x3b, 0x0d, 0x0a];
-
-function splice(bytes: Uint8Array, at: number, remove: number, insert: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes.length - remove + insert.length);
-  out.set(bytes.subarray(0, at));
-  out.set(insert, at);
-  out.set(bytes.subarray(at + remove), at + insert.length);
-  return out;
-}
 
 /**
  * The seed's bytes with the mutations applied: field mutations from the last byte backwards (so each

@@ -64,7 +64,7 @@ export function logSignature(line: string): string {
   return `log: ${words.slice(0, 120)}`;
 }
 
-export const DEFAULT_LOG_PATTERN = /\b(ERROR|WARN|FATAL|SEVERE|Exception|Traceback|panic)\b/;
+const DEFAULT_LOG_PATTERN = /\b(ERROR|WARN|FATAL|SEVERE|Exception|Traceback|panic)\b/;
 
 /** A watcher of `--server-log` from now on, for `--log-pattern` (default DEFAULT_LOG_PATTERN). */
 export function serverLogWatcher(o: {

@@ -2,7 +2,7 @@
 // They come from the schemas (random valid values, encoded) or from frames the caller cut out of
 // captures and logs.
 import fc from 'fast-check';
-import { decodeFrame, encodeFrame } from '../decode/index.js';
+import { decodeFrame, encodeFrame, latin1 } from '../decode/index.js';
 import { rootPath, type Direction, type FrameType, type Node, type Protocol } from '../schema/index.js';
 import { frameArbitrary } from './arbitrary.js';
 
@@ -87,7 +87,7 @@ export function schemaSeeds(protocol: Protocol, opts: SchemaSeedOptions): Seed[]
     samples.forEach((s, i) => {
       if (opts.direction && s.direction !== opts.direction) return;
       const bytes = encodeFrame(protocol, ft, s.value, { direction: s.direction });
-      const key = `${ft.name}:${Buffer.from(bytes).toString('latin1')}`;
+      const key = `${ft.name}:${latin1(bytes)}`;
       if (seen.has(key)) return;
       seen.add(key);
       const seed = seedFromFrame(protocol, ft, bytes, `schema:${protocol.name}/${ft.name}#${i}`, s.direction);

@@ -38,7 +38,7 @@ export interface CheckRunOptions {
   readonly quiet?: boolean;
 }
 
-export const DEFAULT_SHOWN = 10;
+const DEFAULT_SHOWN = 10;
 
 interface Settings {
   readonly policy: CheckPolicy;
@@ -71,11 +71,6 @@ async function sizeOf(file: string): Promise<number | undefined> {
   return (await stat(file).catch(() => undefined))?.size;
 }
 
-interface FileOutcome {
-  readonly report: FileReport;
-  readonly failures: number;
-}
-
 /** Checks one input; stops when `budget` failing units have been seen. */
 async function checkFile(
   file: string,
@@ -83,12 +78,10 @@ async function checkFile(
   s: Settings,
   budget: number,
   progress: { readonly bar: Progress; readonly index: number; readonly of: number },
-): Promise<FileOutcome> {
+): Promise<FileReport> {
   const tally = new FileTally(file, s.policy, s.show);
   const size = await sizeOf(file);
   let index = 0;
-  let frames = 0;
-  let failures = 0;
   let stopped = false;
   let read = 0;
   try {
@@ -103,11 +96,8 @@ async function checkFile(
         if (isNumbered(r)) index++;
         // A conversation's records can come after later packets: the furthest offset is how far the input was read.
         if (r.source.offset > read) read = r.source.offset;
-        for (const unit of checkRecord(r, String(index))) {
-          if (unit.frame) frames++;
-          if (tally.add(unit)) failures++;
-        }
-        if (failures >= budget) {
+        for (const unit of checkRecord(r, String(index))) tally.add(unit);
+        if (tally.failures >= budget) {
           stopped = true;
           break;
         }
@@ -116,8 +106,8 @@ async function checkFile(
         file,
         index: progress.index,
         of: progress.of,
-        frames,
-        invalid: failures,
+        frames: tally.frames,
+        invalid: tally.failures,
         bytes: read,
         size,
       });
@@ -125,9 +115,9 @@ async function checkFile(
     }
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    return { report: tally.report({ error: e.message }), failures };
+    return tally.report({ error: e.message });
   }
-  return { report: tally.report({ stopped }), failures };
+  return tally.report({ stopped });
 }
 
 async function writeJunit(path: string, xml: string, err: Output): Promise<boolean> {
@@ -166,9 +156,8 @@ export async function runCheck(opts: CheckRunOptions, io: Io): Promise<number> {
   for (const [i, file] of files.entries()) {
     let report = notCheckedReport(file);
     if (budget > 0) {
-      const checked = await checkFile(file, opts, s, budget, { bar, index: i + 1, of: files.length });
-      budget -= checked.failures;
-      report = checked.report;
+      report = await checkFile(file, opts, s, budget, { bar, index: i + 1, of: files.length });
+      budget -= report.invalid + report.otherFailures;
     }
     reports.push(report);
     bar.clear();

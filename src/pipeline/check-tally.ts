@@ -42,8 +42,8 @@ export class Tally {
   /** `show`: how many failing findings to keep. */
   constructor(private readonly show: number) {}
 
-  /** Counts a unit whose findings were judged; returns whether it fails. */
-  add(unit: CheckedUnit, verdicts: readonly Verdict[]): boolean {
+  /** Counts a unit whose findings were judged. */
+  add(unit: CheckedUnit, verdicts: readonly Verdict[]): void {
     let fails = false;
     unit.findings.forEach((f, i) => {
       const verdict = verdicts[i]!;
@@ -61,11 +61,19 @@ export class Tally {
       this.frames++;
       if (fails) this.invalid++;
     } else if (fails) this.otherFailures++;
-    return fails;
   }
 
   get failing(): boolean {
     return this.failed > 0;
+  }
+
+  get frameCount(): number {
+    return this.frames;
+  }
+
+  /** Units that failed: invalid frames and failing records outside frames. */
+  get failures(): number {
+    return this.invalid + this.otherFailures;
   }
 
   report(): TallyReport {
@@ -119,8 +127,8 @@ export class FileTally {
     this.total = new Tally(show);
   }
 
-  /** Counts a unit; returns whether it fails. */
-  add(unit: CheckedUnit): boolean {
+  /** Counts a unit. */
+  add(unit: CheckedUnit): void {
     const verdicts = unit.findings.map((f) => this.policy.verdict(f));
     const key = unit.conversation ?? null;
     let conversation = this.byConversation.get(key);
@@ -129,7 +137,16 @@ export class FileTally {
       this.byConversation.set(key, conversation);
     }
     conversation.add(unit, verdicts);
-    return this.total.add(unit, verdicts);
+    this.total.add(unit, verdicts);
+  }
+
+  get frames(): number {
+    return this.total.frameCount;
+  }
+
+  /** Units that failed so far (what `--max-errors` counts). */
+  get failures(): number {
+    return this.total.failures;
   }
 
   report(outcome: { error?: string; stopped?: boolean } = {}): FileReport {

@@ -5,14 +5,15 @@ import type { FileReport, TallyReport } from './check-tally.js';
 
 const INDENT = '    ';
 
-function counts(t: TallyReport): string {
+/** Frames, valid, invalid and failing records outside frames: of one input, or of the whole run. */
+function counts(t: Pick<TallyReport, 'frames' | 'valid' | 'invalid' | 'otherFailures'>): string {
   const parts = [`${plural(t.frames, 'frame')}`, `${t.valid} valid`, `${t.invalid} invalid`];
   if (t.otherFailures > 0) parts.push(plural(t.otherFailures, 'finding') + ' outside frames');
   return parts.join(', ');
 }
 
 /** A value as written in a report line: numbers as they are, text with control characters escaped. */
-export function showValue(v: string | number | undefined): string {
+function showValue(v: string | number | undefined): string {
   if (v === undefined) return '?';
   if (typeof v === 'number') return String(v);
   if (v === '') return '(empty)';
@@ -23,7 +24,7 @@ export function showValue(v: string | number | undefined): string {
 }
 
 /** Where a finding is: record number, line or packet, file byte offset, conversation, frame and byte in it. */
-export function findingPlace(f: Finding): string {
+function findingPlace(f: Finding): string {
   const s = f.source;
   const where = [
     ...(s.line !== undefined ? [`line ${s.line}`] : []),
@@ -100,15 +101,11 @@ export function totals(reports: readonly FileReport[]): RunTotals {
 
 /** The last line: the whole run. */
 export function totalsText(t: RunTotals): string {
-  const parts = [
-    `${plural(t.frames, 'frame')}, ${t.valid} valid, ${t.invalid} invalid`,
-    ...(t.otherFailures > 0 ? [`${plural(t.otherFailures, 'finding')} outside frames`] : []),
-  ];
   const problems = [
     ...(t.failedFiles > 0 ? [`${t.failedFiles} failed`] : []),
     ...(t.unreadable > 0 ? [`${t.unreadable} unreadable`] : []),
     ...(t.notChecked > 0 ? [`${t.notChecked} not checked`] : []),
   ];
   const verdict = t.failedFiles + t.unreadable > 0 ? 'FAIL' : 'PASS';
-  return `${verdict}: checked ${plural(t.files, 'input')}${problems.length ? ` (${problems.join(', ')})` : ''}: ${parts.join(', ')}\n`;
+  return `${verdict}: checked ${plural(t.files, 'input')}${problems.length ? ` (${problems.join(', ')})` : ''}: ${counts(t)}\n`;
 }

@@ -95,12 +95,12 @@ export function resolveProtocol(name: string | undefined): Protocol | undefined 
   return p;
 }
 
-/** Decode one input into timeline records, in input order. */
 /** `--decode-as` pairs (names already checked by parseDecodeAs) as the protocol for each port. */
 export function protocolsByPort(pairs: readonly (readonly [number, string])[] = []): Map<number, Protocol> {
   return new Map(pairs.map(([port, name]) => [port, resolveProtocol(name)!]));
 }
 
+/** Decode one input into timeline records, in input order. */
 export async function* decodeInput(
   file: string,
   opts: DecodeInputOptions = {},
@@ -171,13 +171,15 @@ async function* decodeRawStream(
   chunks: AsyncIterable<Uint8Array>,
   ctx: PipelineContext,
 ): AsyncGenerator<TimelineRecord[]> {
-  const opts = { fields: ctx.fields, ...(ctx.direction ? { direction: ctx.direction } : {}) };
+  const direction = ctx.direction ? { direction: ctx.direction } : {};
+  const opts = { fields: ctx.fields, ...direction };
   const decoder = ctx.forced
     ? new StreamDecoder(ctx.forced, opts)
     : new AutoStreamDecoder(ctx.protocols, opts);
-  const convert = (r: StreamRecord) =>
-    streamRecordToTimeline(r, { file: ctx.file, offset: r.offset }, ctx.direction);
-  const batch = (records: StreamRecord[]) => records.flatMap((r) => [...convert(r)]);
+  const batch = (records: StreamRecord[]) =>
+    records.flatMap(
+      (r) => timelineRecord(r, { source: { file: ctx.file, offset: r.offset }, ...direction }) ?? [],
+    );
   for await (const chunk of chunks) yield batch(decoder.push(chunk));
   yield batch(decoder.end());
 }

@@ -49,12 +49,10 @@ function position(s: SourcePosition): string {
 function problems(r: TimelineRecord): string[] {
   switch (r.kind) {
     case 'undecoded':
-      return [
-        `${position(r.source)}: ${r.bytes.length} undecoded byte${r.bytes.length === 1 ? '' : 's'} (${r.reason})`,
-      ];
+      return [`${position(r.source)}: ${plural(r.bytes.length, 'undecoded byte')} (${r.reason})`];
     case 'gap':
       return [
-        `${position(r.source)}: ${r.conversation ?? ''} ${r.direction ?? ''}: ${r.length} byte${r.length === 1 ? '' : 's'} missing at stream offset ${r.streamOffset} (not captured)`,
+        `${position(r.source)}: ${r.conversation ?? ''} ${r.direction ?? ''}: ${plural(r.length, 'byte')} missing at stream offset ${r.streamOffset} (not captured)`,
       ];
     case 'conflict':
       return [

@@ -276,8 +276,9 @@ export function buildValue(choice: FrameChoice, args: readonly FieldArg[], opts:
   }
   const [unresolved] = pending;
   if (unresolved) {
-    const all = distinctRels(candidates(fields, unresolved));
-    const fitting = distinctRels(candidates(fields, unresolved).filter((e) => choices.allows(e)));
+    const named = candidates(fields, unresolved);
+    const all = distinctRels(named);
+    const fitting = distinctRels(named.filter((e) => choices.allows(e)));
     const full = (rels: readonly string[]) => rels.map((r) => (r === '' ? root : `${root}.${r}`)).join(', ');
     const what = `${unresolved.arg.name}=${JSON.stringify(textOf(unresolved.arg))}`;
     if (fitting.length > 1)
@@ -290,7 +291,7 @@ export function buildValue(choice: FrameChoice, args: readonly FieldArg[], opts:
       `${what}: no field of that name in ${describeChoice(choice)} ('trackshark encode --list ${choice.catalog.protocol.name} ${choice.alias?.name ?? choice.catalog.frameType.name}' lists them)`,
     );
   }
-  const value = (clone(opts.base ?? {}) ?? {}) as Record<string, unknown>;
+  const value = clone(opts.base ?? {}) as Record<string, unknown>;
   const alias = choice.alias;
   const given = (rel: string) =>
     resolved.some((r) => r.entry.rel === rel || r.entry.rel.startsWith(`${rel}.`));

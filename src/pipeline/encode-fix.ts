@@ -15,11 +15,12 @@ import {
 } from '../decode/index.js';
 import { PAYLOAD_PROTOCOLS, protocolByName } from '../protocols/index.js';
 import type { Direction, Node } from '../schema/index.js';
+import { plural } from './check-findings.js';
 import { decodeInput, resolveProtocol, timelineRecord, type InputKind } from './decode-input.js';
 import { caseName } from './encode-catalog.js';
 import { flatFields, recordHead, type Json } from './format-json.js';
 import { where } from './format-tree.js';
-import { InputError, type FrameRecord, type TimelineRecord } from './records.js';
+import { InputError, type FrameRecord, type TimelineRecord, type UndecodedRecord } from './records.js';
 
 export interface FieldDifference {
   readonly field: string;
@@ -36,7 +37,7 @@ export type FixOutcome =
       /** Offsets of the bytes that differ (from the first difference on, when the length changed). */
       readonly changed: readonly number[];
     }
-  | { readonly kind: 'unfixable'; readonly record: TimelineRecord; readonly reason: string };
+  | { readonly kind: 'unfixable'; readonly record: FrameRecord | UndecodedRecord; readonly reason: string };
 
 export interface FixOptions {
   readonly protocol?: string;
@@ -105,13 +106,9 @@ function changedBytes(a: Uint8Array, b: Uint8Array): number[] {
 }
 
 /** Encode a decoded frame again with its derived fields recomputed. */
-export function fixRecord(r: TimelineRecord): FixOutcome {
-  if (r.kind !== 'frame')
-    return {
-      kind: 'unfixable',
-      record: r,
-      reason: r.kind === 'undecoded' ? `no frame in these bytes (${r.reason})` : `not a frame (${r.kind})`,
-    };
+export function fixRecord(r: FrameRecord | UndecodedRecord): FixOutcome {
+  if (r.kind === 'undecoded')
+    return { kind: 'unfixable', record: r, reason: `no frame in these bytes (${r.reason})` };
   const f = r.frame;
   const protocol = protocolByName(f.protocol);
   const frameType = protocol?.frames.find((x) => x.name === f.frameType);
@@ -185,9 +182,8 @@ export function fixToText(o: FixOutcome, index: number): string {
   const head = heading(o.record, index);
   if (o.kind === 'unfixable') return `${head}: cannot fix: ${o.reason}\n`;
   if (o.kind === 'correct') return `${head}: correct\n`;
-  const n = o.differences.length;
   return [
-    `${head}: ${n} field${n === 1 ? '' : 's'} fixed`,
+    `${head}: ${plural(o.differences.length, 'field')} fixed`,
     ...o.differences.map((d) => `${PAD}${d.field}: ${d.old} -> ${d.new}`),
     ...byteMarks(o.record.bytes, o.fixed, o.changed),
     `${PAD}fixed: ${isText(o.fixed) ? cells(o.fixed, true).join('') : toHex(o.fixed)}`,

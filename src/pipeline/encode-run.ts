@@ -62,20 +62,18 @@ function byteReader(): (name: string) => Uint8Array {
 }
 
 function valueArgs(opts: EncodeRunOptions, read: (name: string) => Uint8Array) {
-  const texts = [
-    ...(opts.valueFile !== undefined
-      ? [[`--value-file ${opts.valueFile}`, Buffer.from(read(opts.valueFile)).toString('utf8')]]
-      : []),
-    ...(opts.value !== undefined ? [['--value', opts.value]] : []),
-  ];
+  const texts: [what: string, text: string][] = [];
+  if (opts.valueFile !== undefined)
+    texts.push([`--value-file ${opts.valueFile}`, Buffer.from(read(opts.valueFile)).toString('utf8')]);
+  if (opts.value !== undefined) texts.push(['--value', opts.value]);
   let base: Record<string, unknown> = {};
   const args: FieldArg[] = [];
   for (const [what, text] of texts) {
     let obj: unknown;
     try {
-      obj = JSON.parse(text!) as unknown;
+      obj = JSON.parse(text) as unknown;
     } catch (e) {
-      throw new EncodeError(what!, 'a JSON object', `${(e as Error).message}`);
+      throw new EncodeError(what, 'a JSON object', `${(e as Error).message}`);
     }
     const split = splitValueObject(obj);
     base = { ...base, ...split.base };

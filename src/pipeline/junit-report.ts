@@ -44,16 +44,19 @@ function failureMessage(t: TallyReport): string {
   return `${what.join(', ')}: ${rules}`;
 }
 
-function testcase(file: string, name: string, t: TallyReport, indent: string): string {
-  const head = `${indent}<testcase${attrs({ classname: file, name, assertions: t.frames })}`;
+/** Testcases sit two levels deep: in a testsuite, in the testsuites root. */
+const CASE = '    ';
+
+function testcase(file: string, name: string, t: TallyReport): string {
+  const head = `${CASE}<testcase${attrs({ classname: file, name, assertions: t.frames })}`;
   if (t.failed === 0) return `${head}/>`;
   const firstRule = t.rules.find((r) => r.verdict === 'fail')!.rule;
   const lines = t.findings.map(findingLine);
   if (t.failed > t.findings.length) lines.push(`… ${t.failed - t.findings.length} more`);
   return [
     `${head}>`,
-    `${indent}  <failure${attrs({ type: firstRule, message: failureMessage(t) })}>${xmlText(lines.join('\n'))}</failure>`,
-    `${indent}</testcase>`,
+    `${CASE}  <failure${attrs({ type: firstRule, message: failureMessage(t) })}>${xmlText(lines.join('\n'))}</failure>`,
+    `${CASE}</testcase>`,
   ].join('\n');
 }
 
@@ -66,24 +69,15 @@ interface Suite {
 }
 
 /** A testcase that holds one `<skipped>` or `<error>` element instead of a verdict on frames. */
-function markedCase(
-  file: string,
-  name: string,
-  mark: string,
-  values: Record<string, string>,
-  indent: string,
-) {
-  return `${indent}<testcase${attrs({ classname: file, name })}>\n${indent}  <${mark}${attrs(values)}/>\n${indent}</testcase>`;
+function markedCase(file: string, name: string, mark: string, values: Record<string, string>) {
+  return `${CASE}<testcase${attrs({ classname: file, name })}>\n${CASE}  <${mark}${attrs(values)}/>\n${CASE}</testcase>`;
 }
 
 function testsuite(r: FileReport): Suite {
-  const indent = '    ';
   const cases: string[] = [];
   let failures = 0;
   if (r.status === 'not checked')
-    cases.push(
-      markedCase(r.file, r.file, 'skipped', { message: 'not checked: --max-errors reached' }, indent),
-    );
+    cases.push(markedCase(r.file, r.file, 'skipped', { message: 'not checked: --max-errors reached' }));
   // An input without conversations is one testcase, with the input's (longer) list of findings.
   const single = r.conversations.length === 1 && r.conversations[0]!.conversation === null;
   const groups: [string, TallyReport][] = single
@@ -91,13 +85,11 @@ function testsuite(r: FileReport): Suite {
     : r.conversations.map((c) => [c.conversation ?? r.file, c]);
   for (const [name, t] of groups) {
     if (t.failed > 0) failures++;
-    cases.push(testcase(r.file, name, t, indent));
+    cases.push(testcase(r.file, name, t));
   }
   if (r.status === 'unreadable')
-    cases.push(
-      markedCase(r.file, `${r.file} (reading)`, 'error', { type: 'input', message: r.error ?? '' }, indent),
-    );
-  if (cases.length === 0) cases.push(testcase(r.file, r.file, r, indent));
+    cases.push(markedCase(r.file, `${r.file} (reading)`, 'error', { type: 'input', message: r.error ?? '' }));
+  if (cases.length === 0) cases.push(testcase(r.file, r.file, r));
   const counts = {
     tests: cases.length,
     failures,

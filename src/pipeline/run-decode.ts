@@ -25,7 +25,7 @@ export interface Io {
 }
 
 /** `5000=meiligao` specs as checked pairs; a bad spec is an argument error. */
-export function parseDecodeAs(specs: readonly string[]): [number, string][] {
+function parseDecodeAs(specs: readonly string[]): [number, string][] {
   return specs.map((spec) => {
     const m = /^(\d{1,5})=([\w-]+)$/.exec(spec.trim());
     const port = m ? Number(m[1]) : NaN;

@@ -87,10 +87,14 @@ function stepsFor(
   return { steps, ...(problem ? { problem } : {}) };
 }
 
+/** The device id the conversation was captured with. */
+function capturedId(conversation: ScriptConversation): string | undefined {
+  return conversation.steps.map((s) => deviceIdOf(s.frame)).find((x) => x !== undefined);
+}
+
 /** Device id of device `index` in a conversation, or undefined when ids stay as captured. */
 function deviceId(conversation: ScriptConversation, index: number, opts: EngineOptions): string | undefined {
-  const original = conversation.steps.map((s) => deviceIdOf(s.frame)).find((x) => x !== undefined);
-  const base = opts.imei ?? original;
+  const base = opts.imei ?? capturedId(conversation);
   if (base === undefined) return undefined;
   return opts.imei === undefined && opts.devices === 1 ? undefined : derivedId(base, index);
 }
@@ -210,7 +214,7 @@ export class ReplayEngine {
             conversation: conversation.id,
             transport: conversation.transport,
             device,
-            deviceId: id ?? conversation.steps.map((s) => deviceIdOf(s.frame)).find((x) => x !== undefined),
+            deviceId: id ?? capturedId(conversation),
             loop,
           };
           if (problem)

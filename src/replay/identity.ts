@@ -2,6 +2,7 @@
 // normalized `ident`) is changed in the decoded value and the frame encoded again, so lengths and
 // checksums (Meiligao CRC-CCITT, H02 binary BCD, MT700 NMEA XOR) are recomputed by the encoder.
 import {
+  concat,
   decodeStream,
   encodeFrame,
   EncodeError,
@@ -85,8 +86,5 @@ export function rewriteIdentity(frame: DecodedFrame, trailer: Uint8Array, id: st
   );
   if (!again || again.kind !== 'frame')
     throw new IdentityError(`re-encoded ${frame.frameType} does not decode`);
-  const bytes = new Uint8Array(body.length + trailer.length);
-  bytes.set(body);
-  bytes.set(trailer, body.length);
-  return { bytes, frame: again.frame };
+  return { bytes: concat(body, trailer), frame: again.frame };
 }

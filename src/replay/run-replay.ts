@@ -1,7 +1,6 @@
 // `trackshark replay` from parsed options: load the script, check the target, run the engine with the
 // TUI (a terminal) or event lines (--headless, or stdout not a terminal), write the JSON summary and
 // return the exit status (1: a reply was missing or different; 2: bad arguments or input).
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { InputKind } from '../capture/index.js';
@@ -10,6 +9,7 @@ import { resolveProtocol } from '../pipeline/decode-input.js';
 import { InputError } from '../pipeline/records.js';
 import { ReplayEngine, exitStatus, type EngineOptions, type ReplaySummary } from './engine.js';
 import { eventLine } from './events.js';
+import { optionFile } from './option-file.js';
 import type { TlsOptions } from './link.js';
 import { loadScript, type Transport } from './script.js';
 import { checkTarget, parseTarget, TargetError } from './target.js';
@@ -53,7 +53,8 @@ export interface ReplayIo {
 
 const LIMITS = { devices: 100_000, concurrency: 20_000 };
 
-function engineOptions(o: ReplayRunOptions): EngineOptions {
+/** `ca`: the PEM text of --ca, read beforehand. */
+function engineOptions(o: ReplayRunOptions, ca: string | undefined): EngineOptions {
   const target = parseTarget(o.target);
   checkTarget(target, o.allowRemote);
   const tlsOnly = (['ca', 'servername', 'insecure'] as const).filter(
@@ -68,7 +69,7 @@ function engineOptions(o: ReplayRunOptions): EngineOptions {
   };
   return {
     target,
-    ...(o.tls ? { tls: tlsOptions(o) } : {}),
+    ...(o.tls ? { tls: tlsOptions(o, ca) } : {}),
     speed: o.top ? Infinity : positive('speed', o.speed),
     step: o.step,
     loops: Math.floor(positive('loop', o.loop)),
@@ -84,22 +85,16 @@ function engineOptions(o: ReplayRunOptions): EngineOptions {
   };
 }
 
-function tlsOptions(o: ReplayRunOptions): TlsOptions {
+function tlsOptions(o: ReplayRunOptions, ca: string | undefined): TlsOptions {
   return {
     insecure: o.insecure,
-    ...(o.ca !== undefined ? { ca: readCa(o.ca) } : {}),
+    ...(ca !== undefined ? { ca } : {}),
     ...(o.servername !== undefined ? { servername: o.servername } : {}),
   };
 }
 
-function readCa(file: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'latin1');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TargetError(`--ca ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code})`}`);
-  }
+async function readCa(file: string): Promise<string> {
+  const pem = Buffer.from(await optionFile('ca', file, TargetError)).toString('latin1');
   if (!pem.includes('-----BEGIN CERTIFICATE-----'))
     throw new TargetError(`--ca ${file}: no PEM certificate in it (-----BEGIN CERTIFICATE-----)`);
   return pem;
@@ -131,7 +126,7 @@ function stepFromStdin(engine: ReplayEngine, stdin: NodeJS.ReadStream): () => vo
 export async function runReplay(opts: ReplayRunOptions, io: ReplayIo): Promise<number> {
   let engine: ReplayEngine;
   try {
-    const engineOpts = engineOptions(opts);
+    const engineOpts = engineOptions(opts, opts.ca !== undefined ? await readCa(opts.ca) : undefined);
     resolveProtocol(opts.protocol);
     const decodeAs = decodeAsProtocols(opts.decodeAs);
     const script = await loadScript(opts.input, {

@@ -1,6 +1,6 @@
 // The replay script: an input's message timeline cut into conversations, each a list of steps the
 // device sends (uplink) and the replies the server gave (downlink), timed against the input's start.
-import type { DecodedFrame } from '../decode/index.js';
+import { concat, type DecodedFrame } from '../decode/index.js';
 import type { DecodeInputOptions } from '../pipeline/decode-input.js';
 import { decodeInput } from '../pipeline/decode-input.js';
 import type { SourcePosition, TimelineRecord } from '../pipeline/records.js';
@@ -58,11 +58,7 @@ interface RawStep {
 /** Frame bytes with the line end that followed them (inputs give a count; devices send CRLF or LF). */
 export function withLineEnd(bytes: Uint8Array, trailer: number | undefined): Uint8Array {
   const end = trailer ? LINE_ENDS[trailer] : undefined;
-  if (!end) return bytes;
-  const out = new Uint8Array(bytes.length + end.length);
-  out.set(bytes);
-  out.set(end, bytes.length);
-  return out;
+  return end ? concat(bytes, end) : bytes;
 }
 
 /** The line end part of a step's bytes (what identity rewriting keeps). */

@@ -15,10 +15,6 @@ export class LatenessHistogram {
     this.maxMs = Math.max(this.maxMs, clamped);
   }
 
-  get count(): number {
-    return this.n;
-  }
-
   get max(): number {
     return this.maxMs;
   }

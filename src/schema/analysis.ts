@@ -116,11 +116,8 @@ export function firstOf(n: Node): First {
         : firstOfSequence(Object.values(n.fields), n.sep);
     case 'switch':
     case 'choice': {
-      const alts =
-        n.kind === 'switch'
-          ? [...Object.values(n.cases), ...(n.default ? [n.default] : [])]
-          : Object.values(n.variants);
-      return alts.map(firstOf).reduce(
+      const firsts = childrenOf(n).map(firstOf);
+      return firsts.reduce(
         (a, b) => ({
           chars: union(a.chars, b.chars),
           any: a.any || b.any,
@@ -283,14 +280,13 @@ export function lengthLayout(ft: FrameType, field: string): LengthLayout {
 }
 
 /** The nodes directly inside a node. */
-export function childrenOf(n: Node): Node[] {
+function childrenOf(n: Node): Node[] {
   switch (n.kind) {
     case 'struct':
       return Object.values(n.fields);
     case 'switch':
-      return [...Object.values(n.cases), ...(n.default ? [n.default] : [])];
     case 'choice':
-      return Object.values(n.variants);
+      return alternatives(n).map(([, c]) => c);
     case 'optional':
     case 'repeat':
     case 'line':

@@ -352,11 +352,16 @@ describe('address text', () => {
 describe('never throws', () => {
   const linkTypes = [...Object.values(LINKTYPE), 2, 147];
 
-  it('on arbitrary bytes for any link type', () => {
+  it('on arbitrary bytes for any link type, and a skip always says why', () => {
+    const reasons = ['unknown-link-type', 'not-ip', 'truncated', 'malformed', 'fragment', 'other-transport'];
     fc.assert(
       fc.property(fc.constantFrom(...linkTypes), fc.uint8Array({ maxLength: 200 }), (linkType, data) => {
         const d = decodePacket(linkType, data);
         expect(['tcp', 'udp', 'skip']).toContain(d.kind);
+        if (d.kind === 'skip') {
+          expect(reasons).toContain(d.reason);
+          expect(d.detail).not.toBe('');
+        }
       }),
     );
   });
@@ -368,6 +373,7 @@ describe('never throws', () => {
       transport: fc.constantFrom('tcp' as const, 'udp' as const),
       payload: fc.uint8Array({ maxLength: 40 }),
     });
+    let decoded = 0;
     fc.assert(
       fc.property(
         specArb,
@@ -388,6 +394,7 @@ describe('never throws', () => {
           const data = frame.subarray(0, cut % (frame.length + 1));
           const d = decodePacket(linkType, data);
           if (d.kind !== 'skip') {
+            decoded++;
             // A view of the input, never bytes from elsewhere.
             expect(d.payload.buffer).toBe(frame.buffer);
             expect(d.payload.byteOffset + d.payload.length).toBeLessThanOrEqual(
@@ -398,5 +405,7 @@ describe('never throws', () => {
         },
       ),
     );
+    // The checks above ran, not only the skips.
+    expect(decoded).toBeGreaterThan(0);
   });
 });

@@ -2,7 +2,8 @@
 // order; see the capture note C.1). No vitest import here, so that any test can run the comparison over
 // its own pcap files: `expect(await comparePcapParsers(path)).toEqual([])`.
 import { createRequire } from 'node:module';
-import { readCapture, type CapturedPacket, type CaptureItem } from '../../src/capture/index.js';
+import { readCapture, type CaptureItem } from '../../src/capture/index.js';
+import { packetsOf } from './capture-helpers.js';
 
 interface PcapParserGlobalHeader {
   magicNumber: number;
@@ -98,7 +99,7 @@ export async function comparePcapParsers(path: string): Promise<string[]> {
     }
   }
 
-  const packets = ours.filter((i): i is CapturedPacket => i.kind === 'packet');
+  const packets = packetsOf(ours);
   if (packets.length !== theirs.packets.length) {
     report(`packet count: trackshark ${packets.length}, pcap-parser ${theirs.packets.length}`);
   }

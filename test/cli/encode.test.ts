@@ -64,8 +64,13 @@ describe('trackshark encode: document frames', () => {
 
   test("the documents' two odd MT700 forms encode with their deviation noted on stderr", () => {
     const r = trackshark(['encode', 'mt700', 'MODE:10', 'interval=1', 'hour=01', 'minute=00']);
+    expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${Buffer.from('MODE:10,1,01:00').toString('hex')}\n`);
     expect(r.stderr).toContain('mt700.cmd.mode10_colon.deviation');
+    const lock = trackshark(['encode', 'mt700', 'lock_without_password', 'interval=10', 'return_after=1']);
+    expect(lock.status).toBe(0);
+    expect(lock.stdout).toBe(`${Buffer.from('LOCK,10,1').toString('hex')}\n`);
+    expect(lock.stderr).toContain('mt700.cmd.lock_without_password.deviation');
   });
 
   test('VT600 OTA 0x9501 authorization for device 101130923633: length and CRC as printed', () => {

@@ -306,5 +306,8 @@ describe('bad arguments and inputs', () => {
     const file = readFileSync(CAPTURES[2]!);
     const viaStdin = trackshark(['export', '-q', '--to', 'csv', '-'], file).stdout;
     expect(viaStdin.split('\n')[1]).toContain('4209951296');
+    // Row for row the same, but for the file named in the source column.
+    const viaFile = trackshark(['export', '-q', '--to', 'csv', CAPTURES[2]!]).stdout;
+    expect(viaStdin).toBe(viaFile.replaceAll(`,${CAPTURES[2]}@`, ',-@'));
   });
 });

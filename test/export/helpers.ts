@@ -24,11 +24,10 @@ const GOLDEN_DIR = 'test/golden/export';
  */
 export function expectGolden(name: string, actual: string): void {
   const path = join(GOLDEN_DIR, name);
-  if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(path)) {
-    if (process.env['UPDATE_GOLDEN'] !== '1') throw new Error(`${path} is missing: run with UPDATE_GOLDEN=1`);
+  if (process.env['UPDATE_GOLDEN'] === '1') {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);
-  }
+  } else if (!existsSync(path)) throw new Error(`${path} is missing: run with UPDATE_GOLDEN=1`);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 

@@ -167,7 +167,7 @@ describe('map: tracks thinned to a point budget', () => {
     expect(list.at(-1)!.time).toBe(12_344); // not on the stride, kept anyway
     expect(list.map((p) => p.time)).toEqual([...list.map((p) => p.time)].sort((x, y) => x - y));
     // The extent counts every fix, dropped or not.
-    expect(a.extent.maxLat).toBeCloseTo(22 + 12_344e-5, 9);
+    expect(tracks.extent.maxLat).toBeCloseTo(22 + 12_344e-5, 9);
   });
 
   it('a fleet shares the total: 3,000 devices draw a map of the size of a few', () => {

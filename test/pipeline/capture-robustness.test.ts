@@ -1,13 +1,14 @@
 // Damaged captures never crash decoding: whatever the bytes, the pipeline yields records and at most
 // one InputError naming the byte offset, after everything before the damage.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeInput, InputError, type TimelineRecord } from '../../src/pipeline/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'trackshark-robust-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const FIXTURES = ['h02-tcp-reassembly-edge-cases.pcap', 'mixed-link-types.pcapng', 'vt600-sll2-us-le.pcap'];
 
 async function decodeAll(file: string): Promise<{ records: TimelineRecord[]; error?: InputError }> {
@@ -27,6 +28,7 @@ describe('damaged captures', () => {
     async (name) => {
       const original = new Uint8Array(readFileSync(join('captures/pcap', name)));
       let run = 0;
+      let withFrames = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.array(fc.record({ at: fc.nat(original.length - 1), value: fc.integer({ min: 0, max: 255 }) }), {
@@ -41,10 +43,13 @@ describe('damaged captures', () => {
             const { records, error } = await decodeAll(file);
             if (error) expect(error.message).toMatch(/\(byte \d+\)/);
             for (const r of records) expect(r.source.offset).toBeLessThanOrEqual(bytes.length);
+            if (records.some((r) => r.kind === 'frame')) withFrames++;
           },
         ),
         { numRuns: 60 },
       );
+      // Most damage leaves frames to decode: the checks above saw records, not only empty results.
+      expect(withFrames).toBeGreaterThan(0);
     },
   );
 

@@ -82,3 +82,8 @@ export function serve(args: readonly string[]): Promise<ServeChild> {
     );
   });
 }
+
+/** Polls until `done` holds, for at most `ms`: platforms log what a peer did asynchronously. */
+export async function until(done: () => boolean, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
+}

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { afterEach, expect, test } from 'vitest';
 import { startPlatform, type PlatformEvent } from '../../src/replay/serve/platform.js';
-import { platform, run, type TestPlatform } from './helpers.js';
+import { platform, run, until, type TestPlatform } from './helpers.js';
 
 /**
  * A TCP listener that never accepts or reads: its process blocks its own event loop once listening.
@@ -122,17 +122,13 @@ test('serve forgets a UDP peer after --udp-idle, logging its close, and greets i
   const h02 = Buffer.from('*HQ,4209951296,V1,092400,A,2232.7182,N,11404.6773,E,000.00,000,150324,FFFFFBFF#');
   const send = () =>
     new Promise<void>((resolve) => device.send(h02, p.udpPort!, '127.0.0.1', () => resolve()));
-  const until = async (n: number) => {
-    for (const end = Date.now() + 5000; events.length < n && Date.now() < end;)
-      await new Promise((r) => setTimeout(r, 20));
-  };
   try {
     await send();
-    await until(2);
+    await until(() => events.length >= 2);
     await new Promise((r) => setTimeout(r, 500));
     // The one connection allowed is free again, so the peer is taken back.
     await send();
-    await until(5);
+    await until(() => events.length >= 5);
     expect(events.map((e) => [e.transport, e.kind, e.text])).toEqual([
       ['udp', 'connect', undefined],
       ['udp', 'in', undefined],

@@ -2,7 +2,7 @@
 // the test on loopback, with the self-signed test certificate of test/fixtures/tls.
 import { afterEach, expect, test } from 'vitest';
 import { trackshark, ndjson } from '../helpers/cli.js';
-import { run, serve, type ServeChild } from './helpers.js';
+import { run, serve, until, type ServeChild } from './helpers.js';
 
 const TLS = ['--tls-cert', 'test/fixtures/tls/cert.pem', '--tls-key', 'test/fixtures/tls/key.pem'];
 const FAST = ['--top', '--headless', '--reply-timeout', '0.5'];
@@ -23,11 +23,6 @@ interface ServeEvent {
   text?: string;
 }
 const eventsOf = (stdout: string) => ndjson(stdout) as unknown as ServeEvent[];
-
-/** Polls until `done` holds, for at most `ms`: the platform logs a peer's hang-up asynchronously. */
-async function until(done: () => boolean, ms: number): Promise<void> {
-  for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
-}
 
 test('the server log replays over TLS with every frame delivered and every reply matched', async () => {
   server = await serve([

@@ -1,7 +1,7 @@
 // `trackshark export`, `map` and `stats`: argv to options, then src/export (loaded lazily).
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ExportFormat } from '../../export/formats.js';
-import { exportOptions, fromStdinArg } from '../options.js';
+import { exportOptions, inputRunOptions } from '../options.js';
 
 /** What the three commands share: the inputs and how to read them. */
 export interface MessageArgs {
@@ -16,12 +16,8 @@ export interface MessageArgs {
 
 export function messageInputs(argv: ArgumentsCamelCase<MessageArgs>) {
   return {
-    inputs: argv.inputs.map(fromStdinArg),
+    ...inputRunOptions(argv),
     quiet: argv.quiet,
-    ...(argv.input ? { input: argv.input as never } : {}),
-    ...(argv.protocol ? { protocol: argv.protocol } : {}),
-    ...(argv.direction ? { direction: argv.direction as never } : {}),
-    ...(argv.decodeAs ? { decodeAs: argv.decodeAs } : {}),
     ...(argv.device ? { devices: argv.device } : {}),
   };
 }

@@ -5,7 +5,7 @@
 // line splitting is LineSplitter's (CRLF, LF and bare CR; blank lines skipped). Lua 5.2, no globals.
 
 /** The wiretap encapsulation of the records: USER15, the user DLT least likely to be configured. */
-export const AT_LOG_ENCAP = 'USER15';
+const AT_LOG_ENCAP = 'USER15';
 
 /** Parsing one line's prefix (1-based positions inside, 0-based offsets out). */
 const LUA_PREFIX = String.raw`local function skip_blanks(s, i)

@@ -355,7 +355,7 @@ local function carry(st, n, sc, text)
   local bytes = raw and text or text:gsub('%x%x', function(h) return string.char(tonumber(h, 16)) end)
   if #bytes > 0 then
     st.nc = st.nc + 1
-    st.carried[st.nc] = { path = n.path, stream = table.concat(keys, ','), bytes = bytes, raw = raw }
+    st.carried[st.nc] = { stream = table.concat(keys, ','), bytes = bytes }
   end
 end`;
 

@@ -1,11 +1,11 @@
 // `trackshark serve` from parsed options: start the platform, print where it listens, then one line
 // (or NDJSON object) per event until interrupted or --duration runs out.
-import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { toHex } from '../../decode/index.js';
 import { resolveProtocol } from '../../pipeline/decode-input.js';
 import { frameLabel } from '../events.js';
 import { deviceIdOf } from '../identity.js';
+import { optionFile } from '../option-file.js';
 import { parsePush, PushError } from './frames.js';
 import { startPlatform, type Platform, type PlatformEvent } from './platform.js';
 
@@ -60,23 +60,18 @@ function platformEventJson(e: PlatformEvent): string {
 
 export class ServeError extends Error {}
 
-/** A file named by an option, its read error as a one-line ServeError naming the option. */
-async function optionFile(option: string, path: string): Promise<Uint8Array> {
-  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new ServeError(`--${option} ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  });
-  return new Uint8Array(bytes);
-}
-
 async function tlsFiles(opts: ServeRunOptions): Promise<{ cert: Uint8Array; key: Uint8Array } | undefined> {
   if (opts.tlsCert === undefined && opts.tlsKey === undefined) return undefined;
   if (opts.tlsCert === undefined || opts.tlsKey === undefined)
     throw new ServeError('--tls-cert and --tls-key go together: TLS needs both the certificate and its key');
-  return { cert: await optionFile('tls-cert', opts.tlsCert), key: await optionFile('tls-key', opts.tlsKey) };
+  return {
+    cert: await optionFile('tls-cert', opts.tlsCert, ServeError),
+    key: await optionFile('tls-key', opts.tlsKey, ServeError),
+  };
 }
 
 async function firmware(path: string): Promise<Uint8Array> {
-  const bytes = await optionFile('ota', path);
+  const bytes = await optionFile('ota', path, ServeError);
   if (bytes.length < 3 || bytes.length - 2 > 0xffff)
     throw new ServeError(`--ota ${path}: a firmware is 1..65535 bytes of OTA data plus its 2-byte checksum`);
   return bytes;
