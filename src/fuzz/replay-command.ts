@@ -65,6 +65,9 @@ function inProcess(f: FindingFile, protocols: readonly Protocol[], times: number
   return reproduced;
 }
 
+/** The least time a replay waits after the case before it sends the probe. */
+const REPLAY_SETTLE_MS = 100;
+
 export async function runFuzzReplay(opts: ReplayOptions, io: Io): Promise<number> {
   const f = readFinding(opts.finding);
   const times = Math.max(1, opts.verify ?? 1);
@@ -77,7 +80,10 @@ export async function runFuzzReplay(opts: ReplayOptions, io: Io): Promise<number
     const transport = f.target.startsWith('udp') ? 'udp' : 'tcp';
     const target = checkedTarget(spec, transport, opts.allowHosts, 'to replay to it');
     const timing = {
-      settleMs: f.timing?.settleMs ?? 20,
+      // The run settled for as long as its loopback baseline allowed (5 ms and up), for speed. A replay
+      // is about the server's reaction: given time, a hang-up after the case is told apart from one
+      // after the probe whatever else the machine is doing.
+      settleMs: Math.max(f.timing?.settleMs ?? 0, REPLAY_SETTLE_MS),
       timeoutMs: opts.timeoutMs ?? f.timing?.timeoutMs ?? 1000,
     };
     const log = serverLogWatcher(opts);
